@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { type AgentConfig, agentRuleIssues, agentSchemas } from '../../agents/schema.js';
+import {
+  agentsQuery,
+  deleteAgent,
+  findAgent,
+  insertAgent,
+  mergeAgentPatch,
+  renderAgent,
+  replaceAgent,
+  storedConfig,
+} from '../../agents/store.js';
+import { notFound } from '../../errors.js';
+import { type ApiContext, type App, tenantOf } from '../context.js';
+import { listSchema, pageQuery, paginate } from '../pagination.js';
+import { BEARER, commonErrors, deletedObject, idParams, queryBool } from '../schemas.js';
+import { validationError } from '../validation.js';
+
+export function registerAgentRoutes(app: App, ctx: ApiContext): void {
+  const db = ctx.db.kysely;
+  const tags = ['Agents'];
+  const { agentObject, agentPatch } = agentSchemas(ctx.providers);
+  const agentResponse = agentObject
+    .extend({ id: z.string(), object: z.literal('agent'), created_at: z.string(), updated_at: z.string() })
+    .meta({ id: 'Agent' });
+
+  /** Cross-field rules, reported as 400 with per-field errors. */
+  const checkRules = (agent: AgentConfig) => {
+    const issues = agentRuleIssues(agent);
+    if (issues.length) throw validationError('body', issues as never);
+  };
+
+  app.post('/v1/agents', {
+    config: { scope: 'agents:write' },
+    schema: {
+      tags,
+      summary: 'Create an agent',
+      security: BEARER,
+      body: agentObject,
+      response: { 201: agentResponse, ...commonErrors },
+    },
+    handler: async (request, reply) => {
+      const { tenant } = tenantOf(request.auth);
+      checkRules(request.body);
+      const row = await insertAgent(db, tenant.id, request.body);
+      return reply.code(201).send(renderAgent(row));
+    },
+  });
+
+  app.get('/v1/agents', {
+    config: { scope: 'agents:read' },
+    schema: {
+      tags,
+      summary: 'List agents, newest first',
+      security: BEARER,
+      querystring: pageQuery.extend({ is_active: queryBool.optional() }),
+      response: { 200: listSchema(agentResponse), ...commonErrors },
+    },
+    handler: async (request) => {
+      const { tenant } = tenantOf(request.auth);
+      const { is_active, ...page } = request.query;
+      return paginate(agentsQuery(db, tenant.id, { is_active }), page, renderAgent);
+    },
+  });
+
+  app.get('/v1/agents/:id', {
+    config: { scope: 'agents:read' },
+    schema: {
+      tags,
+      summary: 'Get an agent',
+      security: BEARER,
+      params: idParams,
+      response: { 200: agentResponse, ...commonErrors },
+    },
+    handler: async (request) => {
+      const { tenant } = tenantOf(request.auth);
+      const row = await findAgent(db, tenant.id, request.params.id);
+      if (!row) throw notFound('agent', request.params.id);
+      return renderAgent(row);
+    },
+  });
+
+  app.patch('/v1/agents/:id', {
+    config: { scope: 'agents:write' },
+    schema: {
+      tags,
+      summary: 'Update an agent: the fields sent replace the stored ones',
+      security: BEARER,
+      params: idParams,
+      body: agentPatch,
+      response: { 200: agentResponse, ...commonErrors },
+    },
+    handler: async (request) => {
+      const { tenant } = tenantOf(request.auth);
+      const id = request.params.id;
+      return db.transaction().execute(async (trx) => {
+        const row = await findAgent(trx, tenant.id, id, { forUpdate: true });
+        if (!row) throw notFound('agent', id);
+        const parsed = agentObject.safeParse(mergeAgentPatch(storedConfig(row), request.body as Partial<AgentConfig>));
+        if (!parsed.success) throw validationError('body', parsed.error.issues);
+        checkRules(parsed.data);
+        const updated = await replaceAgent(trx, tenant.id, id, parsed.data);
+        if (!updated) throw notFound('agent', id);
+        return renderAgent(updated);
+      });
+    },
+  });
+
+  app.delete('/v1/agents/:id', {
+    config: { scope: 'agents:write' },
+    schema: {
+      tags,
+      summary: 'Delete an agent',
+      security: BEARER,
+      params: idParams,
+      response: { 200: deletedObject('agent'), ...commonErrors },
+    },
+    handler: async (request) => {
+      const { tenant } = tenantOf(request.auth);
+      if (!(await deleteAgent(db, tenant.id, request.params.id))) throw notFound('agent', request.params.id);
+      return { id: request.params.id, object: 'agent' as const, deleted: true as const };
+    },
+  });
+}

@@ -1,0 +1,87 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Column types of the database, as Kysely sees them. Mirrors migrations/*.sql. */
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+export type Mode = 'test' | 'live';
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  email: string | null;
+  plan: Generated<string>;
+  currency: Generated<string>;
+  balance: ColumnType<number, number | undefined, number>;
+  rate_limits: Json<Record<string, number>>;
+  concurrent_calls_limit: ColumnType<number, number | undefined, number>;
+  disabled: ColumnType<boolean, boolean | undefined, boolean>;
+  settings: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  mode: Mode;
+  key_hash: string;
+  prefix: string;
+  scopes: Json<string[]>;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  mode: string;
+  key: string;
+  method: string;
+  path: string;
+  request_hash: string;
+  response_status: number | null;
+  response_body: string | null;
+  response_type: string | null;
+  locked_at: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface PlatformSettingsTable {
+  name: string;
+  value: Json<unknown>;
+  updated_at: Timestamp;
+}
+
+export interface AgentsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  is_active: ColumnType<boolean, boolean | undefined, boolean>;
+  config: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: Timestamp;
+}
+
+export interface DB {
+  tenants: TenantsTable;
+  api_keys: ApiKeysTable;
+  idempotency_keys: IdempotencyKeysTable;
+  platform_settings: PlatformSettingsTable;
+  agents: AgentsTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+export type Tenant = Selectable<TenantsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type AgentRow = Selectable<AgentsTable>;
+export type NewAgentRow = Insertable<AgentsTable>;
+export type AgentUpdate = Updateable<AgentsTable>;
