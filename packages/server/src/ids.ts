@@ -1,4 +1,5 @@
-import { monotonicFactory } from 'ulid';
+import { randomFillSync } from 'node:crypto';
+import { monotonicFactory, type PRNG } from 'ulid';
 
 /**
  * Prefixed, time-sortable ids (`agt_01JD…`). ULIDs sort by creation time as plain bytes, which
@@ -26,7 +27,23 @@ export const ID_PREFIXES = [
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 
-const nextUlid = monotonicFactory();
+/**
+ * ulid's default source asks crypto for one byte per character: 16 calls, ~33 µs an id, 5 % of
+ * the API's CPU under load. Drawing bytes from a 4 KB buffer refilled with one call costs ~0.5 µs.
+ */
+function bufferedPrng(): PRNG {
+  const buffer = new Uint8Array(4096);
+  let next = buffer.length;
+  return () => {
+    if (next === buffer.length) {
+      randomFillSync(buffer);
+      next = 0;
+    }
+    return (buffer[next++] as number) / 256;
+  };
+}
+
+const nextUlid = monotonicFactory(bufferedPrng());
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${nextUlid()}`;

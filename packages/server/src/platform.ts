@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { bootstrapDefaultTenant } from './accounts/bootstrap.js';
+import { KeyCache } from './accounts/key-cache.js';
 import type { NewTenant } from './accounts/tenants.js';
 import { buildApp } from './api/app.js';
 import type { ApiContext, App } from './api/context.js';
@@ -84,10 +85,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       limiter = new MemoryRateLimiter({ now });
     }
 
+    const keyCache = new KeyCache({ db, now });
+    await keyCache.start();
+
     const ctx: ApiContext = {
       db,
       settings,
       limiter,
+      keyCache,
       metrics: createMetrics(),
       providers: defaultProviderRegistry(),
       logger,

@@ -11,7 +11,11 @@ import { type AgentConfig, MASK } from './schema.js';
 /** The API's view of an agent. */
 export type Agent = { id: string; object: 'agent' } & AgentConfig & { created_at: string; updated_at: string };
 
-export function renderAgent(row: AgentRow): Agent {
+/** The columns an agent is rendered from: rows carry nothing more, so lists decode less. */
+const AGENT_COLUMNS = ['id', 'name', 'is_active', 'config', 'created_at', 'updated_at'] as const;
+type AgentView = Pick<AgentRow, (typeof AGENT_COLUMNS)[number]>;
+
+export function renderAgent(row: AgentView): Agent {
   const config = row.config as unknown as Omit<AgentConfig, 'name' | 'is_active'>;
   return {
     id: row.id,
@@ -48,7 +52,7 @@ function configColumn(agent: AgentConfig): string {
 }
 
 /** The stored agent as a complete config (secrets unmasked), for merging a PATCH. */
-export function storedConfig(row: AgentRow): AgentConfig {
+export function storedConfig(row: AgentView): AgentConfig {
   return { ...(row.config as unknown as AgentConfig), name: row.name, is_active: row.is_active };
 }
 
@@ -84,7 +88,11 @@ export async function findAgent(
 
 /** The tenant's live agents as a query, for the caller to page through. */
 export function agentsQuery(db: Kysely<DB>, tenantId: string, filter: { is_active?: boolean | undefined }) {
-  let q = db.selectFrom('agents').selectAll().where('tenant_id', '=', tenantId).where('deleted_at', 'is', null);
+  let q = db
+    .selectFrom('agents')
+    .select(AGENT_COLUMNS)
+    .where('tenant_id', '=', tenantId)
+    .where('deleted_at', 'is', null);
   if (filter.is_active !== undefined) q = q.where('is_active', '=', filter.is_active);
   return q;
 }

@@ -6,6 +6,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { KeyCache } from '../accounts/key-cache.js';
 import type { Scope } from '../accounts/scopes.js';
 import type { EndpointClass } from '../config.js';
 import type { Database } from '../db/connection.js';
@@ -29,6 +30,8 @@ export interface ApiContext {
   db: Database;
   settings: RuntimeSettings;
   limiter: RateLimiter;
+  /** Authenticated keys; call `invalidate` after revoking a key or changing a tenant. */
+  keyCache: KeyCache;
   metrics: Metrics;
   providers: ProviderRegistry;
   logger: FastifyBaseLogger;

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashSecret, modeOfSecret } from '../../accounts/api-keys.js';
+import type { KeyIdentity } from '../../accounts/key-cache.js';
 import { hasScope } from '../../accounts/scopes.js';
 import type { Tenant } from '../../db/schema.js';
 import { HttpError } from '../../errors.js';
@@ -15,8 +16,8 @@ export interface AuthOptions {
 
 /**
  * Authenticates every request whose route asks for it (all of `/v1` unless a route says
- * `auth: 'none'`). The key is looked up by its hash on every request, so a revocation holds on
- * the very next request in every process.
+ * `auth: 'none'`). Keys are looked up by their hash through the key cache (see
+ * accounts/key-cache.ts for why a revocation still holds on the next request).
  */
 export function authMiddleware({ ctx }: AuthOptions) {
   const lastUsedWritten = new Map<string, number>();
@@ -46,23 +47,16 @@ export function authMiddleware({ ctx }: AuthOptions) {
         'That is not a CallingScout API key: keys start with sk_test_ or sk_live_.',
       );
     }
-    const row = await ctx.db.kysely
-      .selectFrom('api_keys')
-      .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
-      .selectAll('tenants')
-      .select(['api_keys.id as key_id', 'api_keys.mode as key_mode', 'api_keys.scopes as key_scopes'])
-      .where('api_keys.key_hash', '=', hashSecret(token))
-      .where('api_keys.revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (!row) throw new HttpError(401, 'invalid_api_key', 'This API key is unknown or has been revoked.');
-    if (row.disabled) {
+    const identity = await lookUp(ctx, hashSecret(token));
+    if (!identity) throw new HttpError(401, 'invalid_api_key', 'This API key is unknown or has been revoked.');
+    if (identity.tenant.disabled) {
       throw new HttpError(
         403,
         'tenant_disabled',
         'This account is disabled. Contact the operator of this CallingScout server.',
       );
     }
-    if (guard.scope && !hasScope(row.key_scopes, guard.scope)) {
+    if (guard.scope && !hasScope(identity.scopes, guard.scope)) {
       throw new HttpError(
         403,
         'insufficient_scope',
@@ -72,10 +66,28 @@ export function authMiddleware({ ctx }: AuthOptions) {
         },
       );
     }
-    const { key_id, key_mode, key_scopes, ...tenant } = row;
-    request.auth = { kind: 'key', tenant: tenant as Tenant, mode: key_mode, keyId: key_id, scopes: key_scopes };
-    noteKeyUsed(ctx, lastUsedWritten, key_id, request);
+    request.auth = { kind: 'key', ...identity };
+    noteKeyUsed(ctx, lastUsedWritten, identity.keyId, request);
   };
+}
+
+/** The key's identity from the cache, or from the database (then cached). */
+async function lookUp(ctx: ApiContext, keyHash: string): Promise<KeyIdentity | undefined> {
+  const cached = ctx.keyCache.get(keyHash);
+  if (cached) return cached;
+  const row = await ctx.db.kysely
+    .selectFrom('api_keys')
+    .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
+    .selectAll('tenants')
+    .select(['api_keys.id as key_id', 'api_keys.mode as key_mode', 'api_keys.scopes as key_scopes'])
+    .where('api_keys.key_hash', '=', keyHash)
+    .where('api_keys.revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { key_id, key_mode, key_scopes, ...tenant } = row;
+  const identity: KeyIdentity = { keyId: key_id, mode: key_mode, scopes: key_scopes, tenant: tenant as Tenant };
+  ctx.keyCache.set(keyHash, identity);
+  return identity;
 }
 
 export function guardOf(request: FastifyRequest): RouteGuard {

@@ -101,6 +101,7 @@ export function registerAccountRoutes(app: App, ctx: ApiContext): void {
           .returningAll()
           .executeTakeFirstOrThrow();
       });
+      await ctx.keyCache.invalidate(tenant.id);
       return renderTenant(updated, { mode, operatorLimits: operatorLimits() });
     },
   });
@@ -177,6 +178,7 @@ export function registerAccountRoutes(app: App, ctx: ApiContext): void {
         .returningAll()
         .executeTakeFirst();
       if (!row) throw notFound('API key', request.params.id);
+      await ctx.keyCache.invalidate(row.id);
       return renderKey(row);
     },
   });

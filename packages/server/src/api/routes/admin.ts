@@ -96,6 +96,7 @@ export function registerAdminRoutes(app: App, ctx: ApiContext): void {
           .returningAll()
           .executeTakeFirstOrThrow();
       });
+      await ctx.keyCache.invalidate(updated.id);
       return renderTenant(updated, { operatorLimits: operatorLimits() });
     },
   });

