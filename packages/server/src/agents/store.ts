@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isoText, toIso } from '../db/iso-time.js';
 import type { AgentRow, DB } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { type AgentConfig, MASK } from './schema.js';
@@ -11,9 +12,11 @@ import { type AgentConfig, MASK } from './schema.js';
 /** The API's view of an agent. */
 export type Agent = { id: string; object: 'agent' } & AgentConfig & { created_at: string; updated_at: string };
 
-/** The columns an agent is rendered from: rows carry nothing more, so lists decode less. */
-const AGENT_COLUMNS = ['id', 'name', 'is_active', 'config', 'created_at', 'updated_at'] as const;
-type AgentView = Pick<AgentRow, (typeof AGENT_COLUMNS)[number]>;
+/** The columns an agent is rendered from; timestamps may come as ISO text (lists) or Dates. */
+type AgentView = Pick<AgentRow, 'id' | 'name' | 'is_active' | 'config'> & {
+  created_at: Date | string;
+  updated_at: Date | string;
+};
 
 export function renderAgent(row: AgentView): Agent {
   const config = row.config as unknown as Omit<AgentConfig, 'name' | 'is_active'>;
@@ -41,8 +44,8 @@ export function renderAgent(row: AgentView): Agent {
     tools: config.tools.map((t) =>
       t.type === 'http' ? { ...t, headers: Object.fromEntries(Object.keys(t.headers).map((h) => [h, MASK])) } : t,
     ),
-    created_at: new Date(row.created_at).toISOString(),
-    updated_at: new Date(row.updated_at).toISOString(),
+    created_at: toIso(row.created_at),
+    updated_at: toIso(row.updated_at),
   };
 }
 
@@ -90,7 +93,14 @@ export async function findAgent(
 export function agentsQuery(db: Kysely<DB>, tenantId: string, filter: { is_active?: boolean | undefined }) {
   let q = db
     .selectFrom('agents')
-    .select(AGENT_COLUMNS)
+    .select([
+      'id',
+      'name',
+      'is_active',
+      'config',
+      isoText('created_at').as('created_at'),
+      isoText('updated_at').as('updated_at'),
+    ])
     .where('tenant_id', '=', tenantId)
     .where('deleted_at', 'is', null);
   if (filter.is_active !== undefined) q = q.where('is_active', '=', filter.is_active);
