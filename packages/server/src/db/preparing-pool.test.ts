@@ -38,15 +38,22 @@ describe.runIf(testBackends().includes('postgres'))('prepared statements on post
     expect(prepared.filter((p) => p.statement.includes('SELECT 2'))).toEqual([]);
   });
 
-  it('answers correctly after a table changes under a cached plan', async () => {
+  it('answers correctly after a table changes under a cached plan, and prepares the new shape once', async () => {
     await sql`CREATE TABLE plan_probe (id int)`.execute(t.db.kysely);
-    const rows = await t.db.kysely.connection().execute(async (db) => {
+    const { rows, prepared } = await t.db.kysely.connection().execute(async (db) => {
       const read = () => sql<Record<string, unknown>>`SELECT * FROM plan_probe WHERE id = ${1}`.execute(db);
       await sql`INSERT INTO plan_probe VALUES (1)`.execute(db);
       await read();
       await sql`ALTER TABLE plan_probe ADD COLUMN note text DEFAULT 'x'`.execute(db);
-      return (await read()).rows;
+      const after = await read();
+      await read();
+      const statements = await sql<{ name: string }>`
+        SELECT name FROM pg_prepared_statements WHERE statement LIKE '%FROM plan_probe%'`.execute(db);
+      return { rows: after.rows, prepared: statements.rows };
     });
     expect(rows).toEqual([{ id: 1, note: 'x' }]);
+    // Beside the stale statement, the new shape is prepared under a fresh name, so later calls
+    // take one round trip instead of failing over to an unnamed query every time.
+    expect(new Set(prepared.map((p) => p.name)).size).toBe(2);
   });
 });
