@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTING_NAMES } from './config.js';
+import { freePort } from './testing/net.js';
 
 /**
  * Black box: starts the server exactly as the README says (`npm start` in the repo root, nothing
@@ -55,19 +55,6 @@ interface Reply {
 }
 
 const started: Server[] = [];
-
-/** A port nobody uses right now: bind port 0, read what the kernel chose, let it go. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** The user's environment, minus every setting: the server runs on its defaults. */
 function userEnv(dataDir: string, port: number): NodeJS.ProcessEnv {
