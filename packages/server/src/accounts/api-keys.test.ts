@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testBackends } from '../testing/db.js';
 import { startTestPlatform, TEST_ADMIN_TOKEN, type TestPlatform } from '../testing/platform.js';
 import { hashSecret } from './api-keys.js';
@@ -67,8 +67,13 @@ describe.each(testBackends())('API keys and modes on %s', (backend) => {
     expect(key.secret.startsWith(key.prefix)).toBe(true);
 
     expect((await t.request({ method: 'GET', url: '/v1/me', key: key.secret })).statusCode).toBe(200);
-    const list = await t.request({ method: 'GET', url: '/v1/auth/api-keys', key: t.liveKey });
-    const listed = list.json().data.find((k: { id: string }) => k.id === key.id);
+    // last_used_at is written beside the request, not before its answer (auth.ts): wait for it to land.
+    const listKeys = () => t.request({ method: 'GET', url: '/v1/auth/api-keys', key: t.liveKey });
+    const find = (res: Awaited<ReturnType<typeof listKeys>>) =>
+      res.json().data.find((k: { id: string }) => k.id === key.id);
+    await vi.waitFor(async () => expect(find(await listKeys()).last_used_at).not.toBeNull(), { timeout: 5000 });
+    const list = await listKeys();
+    const listed = find(list);
     expect(listed).toMatchObject({ prefix: key.prefix });
     expect(listed.secret).toBeUndefined();
     expect(list.body).not.toContain(key.secret);

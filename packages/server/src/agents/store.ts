@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { isoText, toIso } from '../db/iso-time.js';
 import type { AgentRow, DB } from '../db/schema.js';
 import { newId } from '../ids.js';
@@ -18,12 +18,18 @@ type AgentView = Pick<AgentRow, 'id' | 'name' | 'is_active' | 'config'> & {
   updated_at: Date | string;
 };
 
-export function renderAgent(row: AgentView): Agent {
-  const config = row.config as unknown as Omit<AgentConfig, 'name' | 'is_active'>;
+type AgentBody = Omit<Agent, 'id' | 'object' | 'created_at' | 'updated_at'>;
+
+/**
+ * Which rendering the stored `view` text follows. Bump it whenever `agentBody` changes what it
+ * outputs: rows written under another version are then rendered from `config` until rewritten.
+ */
+export const AGENT_VIEW_VERSION = 1;
+
+/** Everything of the API view between `object` and `created_at`, in the documented order, secrets masked. */
+function agentBody(name: string, isActive: boolean, config: Omit<AgentConfig, 'name' | 'is_active'>): AgentBody {
   return {
-    id: row.id,
-    object: 'agent',
-    name: row.name,
+    name,
     // jsonb stores keys sorted; answer them in the documented order instead.
     pipeline: config.pipeline,
     stt: config.stt,
@@ -40,18 +46,62 @@ export function renderAgent(row: AgentView): Agent {
     extraction_schema: config.extraction_schema,
     webhook_url: config.webhook_url,
     language: config.language,
-    is_active: row.is_active,
+    is_active: isActive,
     tools: config.tools.map((t) =>
       t.type === 'http' ? { ...t, headers: Object.fromEntries(Object.keys(t.headers).map((h) => [h, MASK])) } : t,
     ),
+  };
+}
+
+export function renderAgent(row: AgentView): Agent {
+  const config = row.config as unknown as Omit<AgentConfig, 'name' | 'is_active'>;
+  return {
+    id: row.id,
+    object: 'agent',
+    ...agentBody(row.name, row.is_active, config),
     created_at: toIso(row.created_at),
     updated_at: toIso(row.updated_at),
   };
 }
 
-function configColumn(agent: AgentConfig): string {
-  const { name: _name, is_active: _active, ...rest } = agent;
-  return JSON.stringify(rest);
+/** A row an agent's JSON is made from: a list row of `agentsQuery`, or a whole stored row. */
+export interface AgentJsonRow {
+  id: string;
+  name: string;
+  is_active: boolean;
+  /** The stored view; used when present and of the current version. */
+  view: string | null;
+  /** Absent means current (the list query answers `view` only when it is current). */
+  view_version?: number;
+  /** Rendered from when the view is missing or stale. */
+  config: AgentRow['config'] | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+/**
+ * The agent's API JSON. From the stored view it is a splice (no JSON parse or serialise), which
+ * is what keeps a 20-agent page cheap; a row without a current view is rendered from its config.
+ * Every response that carries an agent is made here, so a list item and a GET are the same bytes.
+ */
+export function agentJson(row: AgentJsonRow): string {
+  if (row.view === null || (row.view_version ?? AGENT_VIEW_VERSION) !== AGENT_VIEW_VERSION) {
+    return JSON.stringify(renderAgent({ ...row, config: row.config ?? ({} as AgentRow['config']) }));
+  }
+  // The view is a JSON object `{"name":…,"tools":[…]}`: its members go between `object` and the timestamps.
+  return `{"id":${JSON.stringify(row.id)},"object":"agent",${row.view.slice(1, -1)},"created_at":"${toIso(row.created_at)}","updated_at":"${toIso(row.updated_at)}"}`;
+}
+
+/** What a write stores: the config without the columns of its own, and the rendered view. */
+function storedColumns(agent: AgentConfig) {
+  const { name, is_active, ...rest } = agent;
+  return {
+    name,
+    is_active,
+    config: JSON.stringify(rest),
+    view: JSON.stringify(agentBody(name, is_active, rest)),
+    view_version: AGENT_VIEW_VERSION,
+  };
 }
 
 /** The stored agent as a complete config (secrets unmasked), for merging a PATCH. */
@@ -62,13 +112,7 @@ export function storedConfig(row: AgentView): AgentConfig {
 export async function insertAgent(db: Kysely<DB>, tenantId: string, agent: AgentConfig): Promise<AgentRow> {
   return db
     .insertInto('agents')
-    .values({
-      id: newId('agt'),
-      tenant_id: tenantId,
-      name: agent.name,
-      is_active: agent.is_active,
-      config: configColumn(agent),
-    })
+    .values({ id: newId('agt'), tenant_id: tenantId, ...storedColumns(agent) })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -89,15 +133,20 @@ export async function findAgent(
   return (options.forUpdate ? q.forUpdate() : q).executeTakeFirst();
 }
 
-/** The tenant's live agents as a query, for the caller to page through. */
+/**
+ * The tenant's live agents as a query of `AgentJsonRow`s, for the caller to page through. Only
+ * one of `view` and `config` comes back, so an up-to-date row costs no jsonb parse.
+ */
 export function agentsQuery(db: Kysely<DB>, tenantId: string, filter: { is_active?: boolean | undefined }) {
+  const current = sql.lit(AGENT_VIEW_VERSION);
   let q = db
     .selectFrom('agents')
     .select([
       'id',
       'name',
       'is_active',
-      'config',
+      sql<string | null>`CASE WHEN view_version = ${current} THEN view END`.as('view'),
+      sql<AgentRow['config'] | null>`CASE WHEN view_version = ${current} THEN NULL ELSE config END`.as('config'),
       isoText('created_at').as('created_at'),
       isoText('updated_at').as('updated_at'),
     ])
@@ -116,7 +165,7 @@ export async function replaceAgent(
 ): Promise<AgentRow | undefined> {
   return db
     .updateTable('agents')
-    .set({ name: agent.name, is_active: agent.is_active, config: configColumn(agent), updated_at: new Date() })
+    .set({ ...storedColumns(agent), updated_at: new Date() })
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .where('deleted_at', 'is', null)

@@ -47,6 +47,31 @@ export async function paginate<DB, TB extends keyof DB, Row extends { id: string
   render: (row: Row) => Out,
   idColumn = 'id',
 ): Promise<Page<Out>> {
+  const { rows, hasMore, nextCursor } = await fetchPage(query, page, idColumn);
+  return { object: 'list', data: rows.map(render), has_more: hasMore, next_cursor: nextCursor };
+}
+
+/**
+ * `paginate` for a list whose items are rendered straight to JSON text: answers the page as
+ * the JSON text of a `Page` (send it with a JSON content type; it is not serialised again).
+ */
+export async function paginateJson<DB, TB extends keyof DB, Row extends { id: string }>(
+  query: SelectQueryBuilder<DB, TB, Row>,
+  page: PageQuery,
+  renderJson: (row: Row) => string,
+  idColumn = 'id',
+): Promise<string> {
+  const { rows, hasMore, nextCursor } = await fetchPage(query, page, idColumn);
+  let data = '';
+  for (const row of rows) data += (data ? ',' : '') + renderJson(row);
+  return `{"object":"list","data":[${data}],"has_more":${hasMore},"next_cursor":${JSON.stringify(nextCursor)}}`;
+}
+
+async function fetchPage<DB, TB extends keyof DB, Row extends { id: string }>(
+  query: SelectQueryBuilder<DB, TB, Row>,
+  page: PageQuery,
+  idColumn: string,
+): Promise<{ rows: Row[]; hasMore: boolean; nextCursor: string | null }> {
   let q = query;
   if (page.cursor) q = q.where(sql.ref(idColumn), '<', decodeCursor(page.cursor));
   const rows = await q
@@ -56,12 +81,7 @@ export async function paginate<DB, TB extends keyof DB, Row extends { id: string
   const hasMore = rows.length > page.limit;
   if (hasMore) rows.pop();
   const last = rows[rows.length - 1];
-  return {
-    object: 'list',
-    data: rows.map(render),
-    has_more: hasMore,
-    next_cursor: hasMore && last ? encodeCursor(last.id) : null,
-  };
+  return { rows, hasMore, nextCursor: hasMore && last ? encodeCursor(last.id) : null };
 }
 
 /** The OpenAPI/zod shape of a list of `item`. */

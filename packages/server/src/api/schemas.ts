@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 
 /** Shapes shared by many routes, registered once so the OpenAPI document refers to them. */
@@ -31,3 +32,12 @@ export const deletedObject = (object: string) =>
 export const queryBool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const BEARER = [{ bearerAuth: [] }];
+
+/**
+ * Sends JSON text made by the route itself (e.g. an agent's stored view spliced into a page),
+ * as is: Fastify serialises no string sent with a JSON content type. The text must match the
+ * route's response schema; the route's tests hold it to what the schema describes.
+ */
+export function sendJson(reply: FastifyReply, json: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(json as never);
+}

@@ -60,6 +60,9 @@ export interface AgentsTable {
   name: string;
   is_active: ColumnType<boolean, boolean | undefined, boolean>;
   config: Json<Record<string, unknown>>;
+  /** The API view as JSON text (`agents/store.ts` `AGENT_VIEW_VERSION`), null before it was first written. */
+  view: string | null;
+  view_version: ColumnType<number, number | undefined, number>;
   created_at: Timestamp;
   updated_at: Timestamp;
   deleted_at: Timestamp | null;

@@ -75,7 +75,7 @@ export class VirtualClock implements Clock {
     const timer: VirtualTimer = { at: this.time + Math.max(0, ms), seq: this.seq++, fn, cancelled: false };
     // Kept sorted by (at, seq); timers are few per call, so an insertion beats a heap's constant.
     let i = this.timers.length;
-    while (i > 0 && this.timers[i - 1].at > timer.at) i--;
+    while (i > 0 && (this.timers[i - 1] as VirtualTimer).at > timer.at) i--;
     this.timers.splice(i, 0, timer);
     this.notify();
     return { cancel: () => this.cancel(timer) };

@@ -167,6 +167,49 @@ describe.each(testBackends())('agents API: create, read, update, delete on %s', 
     expect(res.json()).toEqual({ object: 'list', data: [b, a], has_more: false, next_cursor: null });
   });
 
+  it('lists each agent byte for byte as GET renders it, from the stored view or, for a row written before views, from its config', async () => {
+    const fancy = await created({
+      name: 'Zoë "quotes" \\ ☎',
+      system_prompt: 'Line one\nline two\u2028 and a tab\t',
+      tools: [
+        { type: 'end_call' },
+        {
+          type: 'http',
+          name: 'crm',
+          description: 'd',
+          url: 'https://crm.example/x',
+          headers: { Authorization: 'Bearer s3cret' },
+        },
+      ],
+    });
+    const plain = await created({ name: 'Plain' });
+    // As a row stored before view texts existed: no view, version 0.
+    await t.platform.db.kysely
+      .updateTable('agents')
+      .set({ view: null, view_version: 0 })
+      .where('id', '=', plain.id)
+      .execute();
+    const res = await list('?limit=100');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    // Stored views: the list item is the very text GET answers (and the create answered).
+    const fancyGet = await get(fancy.id);
+    expect(fancyGet.body).toBe(JSON.stringify(fancy));
+    const at = res.body.indexOf(`{"id":"${fancy.id}"`);
+    expect(at).toBeGreaterThan(0);
+    expect(res.body.slice(at, at + fancyGet.body.length)).toBe(fancyGet.body);
+    // The row without a view is rendered from its config: the same object, fields in the documented order.
+    const item = res.json().data.find((a: { id: string }) => a.id === plain.id);
+    expect(item).toEqual(plain);
+    expect(Object.keys(item)).toEqual(AGENT_FIELDS);
+    expect((await get(plain.id)).json()).toEqual(plain);
+    // Its next write stores a view again.
+    await patch(plain.id, { name: 'Plain again' });
+    expect((await storedRow(plain.id)).view).toContain('"name":"Plain again"');
+    expect(res.body).not.toContain('s3cret');
+    expect(Object.keys(res.json())).toEqual(['object', 'data', 'has_more', 'next_cursor']);
+  });
+
   it('PATCH replaces the fields sent and leaves every other field as it was, not reset to defaults', async () => {
     const agent = await created({
       name: 'Before',

@@ -1,19 +1,19 @@
 import { z } from 'zod';
 import { type AgentConfig, agentRuleIssues, agentSchemas } from '../../agents/schema.js';
 import {
+  agentJson,
   agentsQuery,
   deleteAgent,
   findAgent,
   insertAgent,
   mergeAgentPatch,
-  renderAgent,
   replaceAgent,
   storedConfig,
 } from '../../agents/store.js';
 import { notFound } from '../../errors.js';
 import { type ApiContext, type App, tenantOf } from '../context.js';
-import { listSchema, pageQuery, paginate } from '../pagination.js';
-import { BEARER, commonErrors, deletedObject, idParams, queryBool } from '../schemas.js';
+import { listSchema, pageQuery, paginateJson } from '../pagination.js';
+import { BEARER, commonErrors, deletedObject, idParams, queryBool, sendJson } from '../schemas.js';
 import { validationError } from '../validation.js';
 
 export function registerAgentRoutes(app: App, ctx: ApiContext): void {
@@ -43,7 +43,7 @@ export function registerAgentRoutes(app: App, ctx: ApiContext): void {
       const { tenant } = tenantOf(request.auth);
       checkRules(request.body);
       const row = await insertAgent(db, tenant.id, request.body);
-      return reply.code(201).send(renderAgent(row));
+      return sendJson(reply.code(201), agentJson(row));
     },
   });
 
@@ -56,10 +56,10 @@ export function registerAgentRoutes(app: App, ctx: ApiContext): void {
       querystring: pageQuery.extend({ is_active: queryBool.optional() }),
       response: { 200: listSchema(agentResponse), ...commonErrors },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { tenant } = tenantOf(request.auth);
       const { is_active, ...page } = request.query;
-      return paginate(agentsQuery(db, tenant.id, { is_active }), page, renderAgent);
+      return sendJson(reply, await paginateJson(agentsQuery(db, tenant.id, { is_active }), page, agentJson));
     },
   });
 
@@ -72,11 +72,11 @@ export function registerAgentRoutes(app: App, ctx: ApiContext): void {
       params: idParams,
       response: { 200: agentResponse, ...commonErrors },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { tenant } = tenantOf(request.auth);
       const row = await findAgent(db, tenant.id, request.params.id);
       if (!row) throw notFound('agent', request.params.id);
-      return renderAgent(row);
+      return sendJson(reply, agentJson(row));
     },
   });
 
@@ -90,19 +90,20 @@ export function registerAgentRoutes(app: App, ctx: ApiContext): void {
       body: agentPatch,
       response: { 200: agentResponse, ...commonErrors },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { tenant } = tenantOf(request.auth);
       const id = request.params.id;
-      return db.transaction().execute(async (trx) => {
+      const updated = await db.transaction().execute(async (trx) => {
         const row = await findAgent(trx, tenant.id, id, { forUpdate: true });
         if (!row) throw notFound('agent', id);
         const parsed = agentObject.safeParse(mergeAgentPatch(storedConfig(row), request.body as Partial<AgentConfig>));
         if (!parsed.success) throw validationError('body', parsed.error.issues);
         checkRules(parsed.data);
-        const updated = await replaceAgent(trx, tenant.id, id, parsed.data);
-        if (!updated) throw notFound('agent', id);
-        return renderAgent(updated);
+        const stored = await replaceAgent(trx, tenant.id, id, parsed.data);
+        if (!stored) throw notFound('agent', id);
+        return stored;
       });
+      return sendJson(reply, agentJson(updated));
     },
   });
 
