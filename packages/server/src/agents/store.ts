@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { isoText, toIso } from '../db/iso-time.js';
+import { QueryTemplate } from '../db/query-template.js';
 import type { AgentRow, DB } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { type AgentConfig, MASK } from './schema.js';
@@ -133,27 +134,49 @@ export async function findAgent(
   return (options.forUpdate ? q.forUpdate() : q).executeTakeFirst();
 }
 
+interface AgentsPageArgs extends Record<string, unknown> {
+  tenantId: string;
+  isActive: boolean | undefined;
+  beforeId: string | undefined;
+  limit: number;
+}
+
 /**
- * The tenant's live agents as a query of `AgentJsonRow`s, for the caller to page through. Only
- * one of `view` and `config` comes back, so an up-to-date row costs no jsonb parse.
+ * A page of the tenant's live agents as `AgentJsonRow`s, newest first. Only one of `view` and
+ * `config` comes back, so an up-to-date row costs no jsonb parse. The list is the API's hottest
+ * read, so it runs as a template: built and compiled once per shape (filter on or off, first
+ * page or not).
  */
-export function agentsQuery(db: Kysely<DB>, tenantId: string, filter: { is_active?: boolean | undefined }) {
-  const current = sql.lit(AGENT_VIEW_VERSION);
-  let q = db
-    .selectFrom('agents')
-    .select([
-      'id',
-      'name',
-      'is_active',
-      sql<string | null>`CASE WHEN view_version = ${current} THEN view END`.as('view'),
-      sql<AgentRow['config'] | null>`CASE WHEN view_version = ${current} THEN NULL ELSE config END`.as('config'),
-      isoText('created_at').as('created_at'),
-      isoText('updated_at').as('updated_at'),
-    ])
-    .where('tenant_id', '=', tenantId)
-    .where('deleted_at', 'is', null);
-  if (filter.is_active !== undefined) q = q.where('is_active', '=', filter.is_active);
-  return q;
+const agentsPage = new QueryTemplate<DB, AgentsPageArgs, AgentJsonRow>({
+  shapeOf: (a) => `${a.isActive === undefined ? '-' : 'active'}/${a.beforeId === undefined ? '-' : 'before'}`,
+  build: (db, a, slot) => {
+    const current = sql.lit(AGENT_VIEW_VERSION);
+    let q = db
+      .selectFrom('agents')
+      .select([
+        'id',
+        'name',
+        'is_active',
+        sql<string | null>`CASE WHEN view_version = ${current} THEN view END`.as('view'),
+        sql<AgentRow['config'] | null>`CASE WHEN view_version = ${current} THEN NULL ELSE config END`.as('config'),
+        isoText('created_at').as('created_at'),
+        isoText('updated_at').as('updated_at'),
+      ])
+      .where('tenant_id', '=', slot('tenantId'))
+      .where('deleted_at', 'is', null);
+    if (a.isActive !== undefined) q = q.where('is_active', '=', slot('isActive') as boolean);
+    if (a.beforeId !== undefined) q = q.where('id', '<', slot('beforeId') as string);
+    return q.orderBy('id', 'desc').limit(slot('limit'));
+  },
+});
+
+/** The tenant's live agents, a window at a time (the shape `paginateJson` pages through). */
+export function agentsPageFetch(
+  db: Kysely<DB>,
+  tenantId: string,
+  filter: { is_active?: boolean | undefined },
+): (window: { beforeId: string | undefined; limit: number }) => Promise<AgentJsonRow[]> {
+  return ({ beforeId, limit }) => agentsPage.execute(db, { tenantId, isActive: filter.is_active, beforeId, limit });
 }
 
 /** Writes a whole validated agent over the stored one; undefined when it is gone. */

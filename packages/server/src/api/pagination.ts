@@ -40,6 +40,12 @@ export function decodeCursor(cursor: string): string {
   return text.slice(CURSOR_VERSION.length);
 }
 
+/**
+ * Fetches up to `limit` rows newest first, only those with an id below `beforeId` when it is set.
+ * Lists that run a prepared `QueryTemplate` rather than a query builder page through one of these.
+ */
+export type PageFetch<Row> = (window: { beforeId: string | undefined; limit: number }) => Promise<Row[]>;
+
 /** Runs `query` for one page. `idColumn` is the (qualified) id column the list is ordered by. */
 export async function paginate<DB, TB extends keyof DB, Row extends { id: string }, Out>(
   query: SelectQueryBuilder<DB, TB, Row>,
@@ -47,37 +53,36 @@ export async function paginate<DB, TB extends keyof DB, Row extends { id: string
   render: (row: Row) => Out,
   idColumn = 'id',
 ): Promise<Page<Out>> {
-  const { rows, hasMore, nextCursor } = await fetchPage(query, page, idColumn);
+  const fetch: PageFetch<Row> = ({ beforeId, limit }) => {
+    const q = beforeId === undefined ? query : query.where(sql.ref(idColumn), '<', beforeId);
+    return q.orderBy(sql.ref(idColumn), 'desc').limit(limit).execute();
+  };
+  const { rows, hasMore, nextCursor } = await fetchPage(fetch, page);
   return { object: 'list', data: rows.map(render), has_more: hasMore, next_cursor: nextCursor };
 }
 
 /**
- * `paginate` for a list whose items are rendered straight to JSON text: answers the page as
- * the JSON text of a `Page` (send it with a JSON content type; it is not serialised again).
+ * A page whose items are rendered straight to JSON text: answers the page as the JSON text of a
+ * `Page` (send it with a JSON content type; it is not serialised again).
  */
-export async function paginateJson<DB, TB extends keyof DB, Row extends { id: string }>(
-  query: SelectQueryBuilder<DB, TB, Row>,
+export async function paginateJson<Row extends { id: string }>(
+  fetch: PageFetch<Row>,
   page: PageQuery,
   renderJson: (row: Row) => string,
-  idColumn = 'id',
 ): Promise<string> {
-  const { rows, hasMore, nextCursor } = await fetchPage(query, page, idColumn);
+  const { rows, hasMore, nextCursor } = await fetchPage(fetch, page);
   let data = '';
   for (const row of rows) data += (data ? ',' : '') + renderJson(row);
   return `{"object":"list","data":[${data}],"has_more":${hasMore},"next_cursor":${JSON.stringify(nextCursor)}}`;
 }
 
-async function fetchPage<DB, TB extends keyof DB, Row extends { id: string }>(
-  query: SelectQueryBuilder<DB, TB, Row>,
+async function fetchPage<Row extends { id: string }>(
+  fetch: PageFetch<Row>,
   page: PageQuery,
-  idColumn: string,
 ): Promise<{ rows: Row[]; hasMore: boolean; nextCursor: string | null }> {
-  let q = query;
-  if (page.cursor) q = q.where(sql.ref(idColumn), '<', decodeCursor(page.cursor));
-  const rows = await q
-    .orderBy(sql.ref(idColumn), 'desc')
-    .limit(page.limit + 1)
-    .execute();
+  const beforeId = page.cursor ? decodeCursor(page.cursor) : undefined;
+  // One row more than asked says whether another page follows.
+  const rows = await fetch({ beforeId, limit: page.limit + 1 });
   const hasMore = rows.length > page.limit;
   if (hasMore) rows.pop();
   const last = rows[rows.length - 1];

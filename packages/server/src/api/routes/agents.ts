@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type AgentConfig, agentRuleIssues, agentSchemas } from '../../agents/schema.js';
 import {
   agentJson,
-  agentsQuery,
+  agentsPageFetch,
   deleteAgent,
   findAgent,
   insertAgent,
@@ -59,7 +59,7 @@ export function registerAgentRoutes(app: App, ctx: ApiContext): void {
     handler: async (request, reply) => {
       const { tenant } = tenantOf(request.auth);
       const { is_active, ...page } = request.query;
-      return sendJson(reply, await paginateJson(agentsQuery(db, tenant.id, { is_active }), page, agentJson));
+      return sendJson(reply, await paginateJson(agentsPageFetch(db, tenant.id, { is_active }), page, agentJson));
     },
   });
 
