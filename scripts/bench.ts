@@ -8,10 +8,12 @@
  *
  * A suite is a module in scripts/bench/ exporting a `Suite`; add it to SUITES below.
  */
+import { audioSuite } from './bench/audio.js';
 import { httpSuite } from './bench/http.js';
 import { type Figure, formatReport, type Suite } from './bench/report.js';
+import { voiceSuite } from './bench/voice.js';
 
-const SUITES: Suite[] = [httpSuite];
+const SUITES: Suite[] = [httpSuite, audioSuite, voiceSuite];
 
 function usage(): string {
   return [

@@ -26,7 +26,7 @@ set -euo pipefail
 # System packages the tests need (Debian names). Add new ones here, e.g.
 # sip-tester baresip espeak-ng sox chromium; give them a probe in package_present() if
 # "the package is installed according to dpkg" is not the right check.
-SYSTEM_PACKAGES=(postgresql redis-server)
+SYSTEM_PACKAGES=(postgresql redis-server espeak-ng sox)
 
 DEFAULT_PG_PORT=55432
 DEFAULT_REDIS_PORT=56379

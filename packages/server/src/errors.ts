@@ -61,8 +61,8 @@ export class ProviderError extends PlatformError {
   readonly status: number | undefined;
   readonly retryable: boolean;
 
-  constructor(options: { provider: string; message: string; status?: number; retryable?: boolean }) {
-    super(options.message);
+  constructor(options: { provider: string; message: string; status?: number; retryable?: boolean; cause?: unknown }) {
+    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
     this.provider = options.provider;
     this.status = options.status;
     this.retryable = options.retryable ?? isRetryableStatus(options.status);

@@ -1,11 +1,28 @@
+import { ConfigError, ProviderError } from '../errors.js';
+import type { Clock } from '../pipeline/clock.js';
+import { type AnyProvider, bindRef, type ProviderRef } from './bind-ref.js';
+import { type FallbackEvent, withFallback } from './fallback.js';
+import type { LlmProvider } from './llm/llm.js';
+import { ScriptedLlm } from './llm/scripted.js';
+import type { RetryOptions } from './provider.js';
+import type { RealtimeProvider } from './realtime/realtime.js';
+import { SandboxStt, sandboxSttSettings } from './stt/sandbox.js';
+import type { SttProvider } from './stt/stt.js';
+import { EspeakTts, espeakAvailability } from './tts/espeak.js';
+import type { TtsProvider } from './tts/tts.js';
+
 /**
- * The providers this build can run, by kind. An agent's `stt`, `llm`, `tts` and `realtime`
- * settings are checked against it when the agent is saved, so a typo fails at once rather than
- * on the phone. The voice-engine issue attaches the implementations; the cloud adapters
- * (deepgram, openai, elevenlabs) register here when they land.
+ * The providers this build can run, by kind, and how to make one for a call. An agent's `stt`,
+ * `llm`, `tts` and `realtime` settings are checked against it when the agent is saved (`ids`,
+ * `get`), so a typo fails at once rather than on the phone; `create` turns a setting into a
+ * provider for one call, with its fallback wrapped in and the test-mode rule of sandbox.md
+ * applied. The cloud adapters (deepgram, openai, elevenlabs) register here when they land;
+ * environment variables (their keys) are read here and nowhere deeper.
  */
 export const PROVIDER_KINDS = ['stt', 'llm', 'tts', 'realtime'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+export type { ProviderRef } from './bind-ref.js';
 
 export interface ProviderInfo {
   /** The id agents name (`sandbox`, `deepgram`). */
@@ -16,20 +33,68 @@ export interface ProviderInfo {
   description: string;
 }
 
-export class ProviderRegistry {
-  private readonly byKind = new Map<ProviderKind, Map<string, ProviderInfo>>();
+export type ProviderOf<K extends ProviderKind> = K extends 'stt'
+  ? SttProvider
+  : K extends 'llm'
+    ? LlmProvider
+    : K extends 'tts'
+      ? TtsProvider
+      : RealtimeProvider;
 
-  register(info: ProviderInfo): void {
+/** Whether a provider can run on this machine (a binary present, a key set). */
+export type Availability = { ok: true } | { ok: false; reason: string };
+
+/** How the registry makes one kind of provider. */
+export interface ProviderFactory<K extends ProviderKind> {
+  /** A provider for one call; the registry binds the ref's model, voice and options to it. */
+  create(context: { clock: Clock; ref: Omit<ProviderRef, 'fallback'>; env: NodeJS.ProcessEnv }): ProviderOf<K>;
+  /** Credentials present (default: yes). Decides whether test mode may use it. */
+  configured?(env: NodeJS.ProcessEnv): boolean;
+  /** Checked at start (`availability()`); default: available when configured. */
+  check?(env: NodeJS.ProcessEnv): Promise<Availability>;
+}
+
+export interface CreateProviderOptions {
+  clock: Clock;
+  /** The API key's mode; `test` swaps in the offline providers (sandbox.md). */
+  mode: 'test' | 'live';
+  /** The tenant's settings; `sandbox_use_real_providers` keeps the agent's own providers in test mode. */
+  settings?: { sandbox_use_real_providers?: boolean };
+  retry?: Partial<RetryOptions>;
+  onFallback?: (event: FallbackEvent) => void;
+  onRetry?: (info: { provider: string; attempt: number; delayMs: number; error: Error }) => void;
+}
+
+/** What `create` will build, and why. */
+export interface ProviderResolution {
+  primary: Omit<ProviderRef, 'fallback'>;
+  fallback?: Omit<ProviderRef, 'fallback'>;
+  /** Test mode replaced the agent's provider with the offline one. */
+  substituted: boolean;
+}
+
+interface Entry {
+  info: ProviderInfo;
+  factory?: ProviderFactory<ProviderKind>;
+}
+
+export class ProviderRegistry {
+  private readonly byKind = new Map<ProviderKind, Map<string, Entry>>();
+
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  /** Adds (or replaces) a provider; without a factory it is metadata only and `create` refuses it. */
+  register<K extends ProviderKind>(info: ProviderInfo & { kind: K }, factory?: ProviderFactory<K>): void {
     let kind = this.byKind.get(info.kind);
     if (!kind) {
       kind = new Map();
       this.byKind.set(info.kind, kind);
     }
-    kind.set(info.id, info);
+    kind.set(info.id, { info, factory: factory as ProviderFactory<ProviderKind> | undefined });
   }
 
   get(kind: ProviderKind, id: string): ProviderInfo | undefined {
-    return this.byKind.get(kind)?.get(id);
+    return this.byKind.get(kind)?.get(id)?.info;
   }
 
   ids(kind: ProviderKind): string[] {
@@ -37,30 +102,112 @@ export class ProviderRegistry {
   }
 
   list(): ProviderInfo[] {
-    return [...this.byKind.values()].flatMap((m) => [...m.values()]);
+    return [...this.byKind.values()].flatMap((m) => [...m.values()].map((e) => e.info));
+  }
+
+  /** Every provider with a factory, and whether it can run here: the start-up report (`GET /v1/status`). */
+  async availability(): Promise<(ProviderInfo & { available: boolean; reason?: string })[]> {
+    const entries = [...this.byKind.values()].flatMap((m) => [...m.values()]).filter((e) => e.factory);
+    return Promise.all(
+      entries.map(async ({ info, factory }) => {
+        const result = await this.check(factory as ProviderFactory<ProviderKind>);
+        return result.ok ? { ...info, available: true } : { ...info, available: false, reason: result.reason };
+      }),
+    );
+  }
+
+  /**
+   * Which providers a call gets for the agent's `ref` of `kind`. Test mode uses the kind's
+   * offline provider unless the tenant turned `sandbox_use_real_providers` on and the agent's
+   * provider is configured here (sandbox.md); then its fallback is kept if configured too.
+   */
+  resolve(
+    kind: ProviderKind,
+    ref: ProviderRef,
+    options: Pick<CreateProviderOptions, 'mode' | 'settings'>,
+  ): ProviderResolution {
+    const { fallback, ...primary } = ref;
+    const usable = (r: Omit<ProviderRef, 'fallback'>) => {
+      const entry = this.byKind.get(kind)?.get(r.provider);
+      return entry?.factory !== undefined && (entry.info.offline || (entry.factory.configured?.(this.env) ?? true));
+    };
+    const offlineAlready = this.get(kind, primary.provider)?.offline === true;
+    if (
+      options.mode === 'test' &&
+      !offlineAlready &&
+      !(options.settings?.sandbox_use_real_providers && usable(primary))
+    ) {
+      const offline = [...(this.byKind.get(kind)?.values() ?? [])].find((e) => e.info.offline && e.factory);
+      if (!offline)
+        throw new ConfigError(
+          `No offline ${kind} provider exists for test mode; turn on the tenant setting sandbox_use_real_providers or use another pipeline.`,
+          { setting: 'sandbox_use_real_providers' },
+        );
+      return { primary: { provider: offline.info.id, language: primary.language }, substituted: true };
+    }
+    return { primary, ...(fallback && usable(fallback) ? { fallback } : {}), substituted: false };
+  }
+
+  /** A provider for one call, bound to its ref, with retries and the fallback wrapped in. */
+  create<K extends ProviderKind>(kind: K, ref: ProviderRef, options: CreateProviderOptions): ProviderOf<K> {
+    const resolution = this.resolve(kind, ref, options);
+    const make = (r: Omit<ProviderRef, 'fallback'>): AnyProvider => {
+      const entry = this.byKind.get(kind)?.get(r.provider);
+      if (!entry?.factory)
+        throw new ProviderError({
+          provider: `${r.provider}.${kind}`,
+          retryable: false,
+          message: `The ${kind} provider '${r.provider}' is not available in this build.`,
+        });
+      return bindRef(entry.factory.create({ clock: options.clock, ref: r, env: this.env }) as AnyProvider, r);
+    };
+    const primary = make(resolution.primary);
+    const fallback = resolution.fallback ? make(resolution.fallback) : undefined;
+    if (primary.kind === 'realtime') return primary as ProviderOf<K>;
+    const resilience = {
+      clock: options.clock,
+      retry: options.retry,
+      onFallback: options.onFallback,
+      onRetry: options.onRetry,
+    };
+    return withFallback(primary as never, fallback as never, resilience) as ProviderOf<K>;
+  }
+
+  private async check(factory: ProviderFactory<ProviderKind>): Promise<Availability> {
+    if (factory.check) return factory.check(this.env);
+    return factory.configured?.(this.env) === false ? { ok: false, reason: 'not configured' } : { ok: true };
   }
 }
 
 /** The offline providers that ship with every build (sandbox.md). */
-export function defaultProviderRegistry(): ProviderRegistry {
-  const registry = new ProviderRegistry();
-  registry.register({
-    id: 'sandbox',
-    kind: 'stt',
-    offline: true,
-    description: "Reads the words the sandbox carrier's callees speak, with realistic timing.",
-  });
-  registry.register({
-    id: 'scripted',
-    kind: 'llm',
-    offline: true,
-    description: "A deterministic dialogue policy driven by the agent's prompt, objective and extraction schema.",
-  });
-  registry.register({
-    id: 'espeak',
-    kind: 'tts',
-    offline: true,
-    description: 'espeak-ng speech synthesis: real audio, no network.',
-  });
+export function defaultProviderRegistry(env: NodeJS.ProcessEnv = process.env): ProviderRegistry {
+  const registry = new ProviderRegistry(env);
+  registry.register(
+    {
+      id: 'sandbox',
+      kind: 'stt',
+      offline: true,
+      description: "Reads the words the sandbox carrier's callees speak, with realistic timing.",
+    },
+    { create: ({ clock, ref }) => new SandboxStt({ ...sandboxSttSettings(ref.options), clock }) },
+  );
+  registry.register(
+    {
+      id: 'scripted',
+      kind: 'llm',
+      offline: true,
+      description: "A deterministic dialogue policy driven by the agent's prompt, objective and extraction schema.",
+    },
+    { create: () => new ScriptedLlm() },
+  );
+  registry.register(
+    {
+      id: 'espeak',
+      kind: 'tts',
+      offline: true,
+      description: 'espeak-ng speech synthesis: real audio, no network.',
+    },
+    { create: ({ clock }) => new EspeakTts({ clock }), check: () => espeakAvailability() },
+  );
   return registry;
 }
