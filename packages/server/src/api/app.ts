@@ -12,8 +12,11 @@ import { idempotencyMiddleware } from './middleware/idempotency.js';
 import { rateLimitMiddleware } from './middleware/rate-limit.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerAdminRoutes } from './routes/admin.js';
+import { registerAgentTemplateRoutes } from './routes/agent-templates.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import { registerOperationRoutes } from './routes/operations.js';
+import { registerPersonaRoutes } from './routes/personas.js';
+import { registerPlaybookRoutes } from './routes/playbooks.js';
 import { zodValidatorCompiler } from './validation.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -125,6 +128,9 @@ export async function buildApp(ctx: ApiContext): Promise<BuiltApp> {
   registerAccountRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
+  registerAgentTemplateRoutes(app, ctx);
+  registerPlaybookRoutes(app, ctx);
+  registerPersonaRoutes(app, ctx);
 
   app.get('/v1/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
 

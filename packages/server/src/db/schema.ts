@@ -68,6 +68,37 @@ export interface AgentsTable {
   deleted_at: Timestamp | null;
 }
 
+export interface PlaybooksTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  description: string | null;
+  base: string | null;
+  strategy: string | null;
+  behavior_rules: Json<string[]> | null;
+  extraction_schema: Json<Record<string, unknown>> | null;
+  success_criteria: Json<string[]> | null;
+  voice_tone: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface PersonasTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  caller_name: string;
+  company: string | null;
+  role: string | null;
+  voice: string | null;
+  language: string | null;
+  default_rules: Json<string[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -80,11 +111,15 @@ export interface DB {
   idempotency_keys: IdempotencyKeysTable;
   platform_settings: PlatformSettingsTable;
   agents: AgentsTable;
+  playbooks: PlaybooksTable;
+  personas: PersonasTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type AgentRow = Selectable<AgentsTable>;
+export type PlaybookRow = Selectable<PlaybooksTable>;
+export type PersonaRow = Selectable<PersonasTable>;
 export type NewAgentRow = Insertable<AgentsTable>;
 export type AgentUpdate = Updateable<AgentsTable>;
