@@ -16,6 +16,7 @@ import { registerAgentTemplateRoutes } from './routes/agent-templates.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import { registerOperationRoutes } from './routes/operations.js';
 import { registerPersonaRoutes } from './routes/personas.js';
+import { registerPhoneNumberRoutes } from './routes/phone-numbers.js';
 import { registerPlaybookRoutes } from './routes/playbooks.js';
 import { zodValidatorCompiler } from './validation.js';
 
@@ -128,6 +129,7 @@ export async function buildApp(ctx: ApiContext): Promise<BuiltApp> {
   registerAccountRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
+  registerPhoneNumberRoutes(app, ctx);
   registerAgentTemplateRoutes(app, ctx);
   registerPlaybookRoutes(app, ctx);
   registerPersonaRoutes(app, ctx);

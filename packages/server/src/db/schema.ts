@@ -99,6 +99,34 @@ export interface PersonasTable {
   deleted_at: Timestamp | null;
 }
 
+export type Attestation = 'A' | 'B' | 'C';
+
+export interface PhoneNumbersTable {
+  id: string;
+  tenant_id: string;
+  livemode: boolean;
+  phone_number: string;
+  name: string | null;
+  country: string;
+  carrier: string;
+  carrier_ref: string | null;
+  source: 'provisioned' | 'verified';
+  capabilities: Json<{ voice: boolean; sms: boolean }>;
+  verified: ColumnType<boolean, boolean | undefined, boolean>;
+  attestation: Attestation | null;
+  is_default: ColumnType<boolean, boolean | undefined, boolean>;
+  inbound_agent_id: string | null;
+  verification_status: 'pending' | 'verified' | 'expired' | null;
+  verification_code_hash: string | null;
+  verification_expires_at: Timestamp | null;
+  verification_attempts_left: number | null;
+  verification_channel: 'call' | 'sms' | null;
+  verification_attestation: Attestation | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -113,12 +141,14 @@ export interface DB {
   agents: AgentsTable;
   playbooks: PlaybooksTable;
   personas: PersonasTable;
+  phone_numbers: PhoneNumbersTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type AgentRow = Selectable<AgentsTable>;
+export type PhoneNumberRow = Selectable<PhoneNumbersTable>;
 export type PlaybookRow = Selectable<PlaybooksTable>;
 export type PersonaRow = Selectable<PersonasTable>;
 export type NewAgentRow = Insertable<AgentsTable>;
