@@ -99,6 +99,45 @@ export interface PersonasTable {
   deleted_at: Timestamp | null;
 }
 
+export interface ContactsTable {
+  id: string;
+  tenant_id: string;
+  phone: string;
+  name: string | null;
+  email: string | null;
+  company: string | null;
+  timezone: string | null;
+  tags: Json<string[]>;
+  custom_fields: Json<Record<string, unknown>>;
+  metadata: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ContactListsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  description: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ContactListMembersTable {
+  list_id: string;
+  contact_id: string;
+  added_at: Timestamp;
+}
+
+export interface DncEntriesTable {
+  tenant_id: string;
+  phone: string;
+  seq: Generated<number>;
+  source: 'api' | 'import' | 'call' | 'registry';
+  reason: string | null;
+  created_at: Timestamp;
+}
+
 export type Attestation = 'A' | 'B' | 'C';
 
 export interface PhoneNumbersTable {
@@ -141,6 +180,10 @@ export interface DB {
   agents: AgentsTable;
   playbooks: PlaybooksTable;
   personas: PersonasTable;
+  contacts: ContactsTable;
+  contact_lists: ContactListsTable;
+  contact_list_members: ContactListMembersTable;
+  dnc_entries: DncEntriesTable;
   phone_numbers: PhoneNumbersTable;
   schema_migrations: SchemaMigrationsTable;
 }
@@ -153,3 +196,5 @@ export type PlaybookRow = Selectable<PlaybooksTable>;
 export type PersonaRow = Selectable<PersonasTable>;
 export type NewAgentRow = Insertable<AgentsTable>;
 export type AgentUpdate = Updateable<AgentsTable>;
+export type ContactRow = Selectable<ContactsTable>;
+export type ContactListRow = Selectable<ContactListsTable>;
