@@ -1,14 +1,11 @@
 /**
  * Measuring instruments the voice bench puts around the engine without changing it: a carrier
- * call that timestamps every frame the engine sends, a VAD that timestamps its own decisions,
- * and a registry of every `FramePacer` started in the process (for its underrun counter, which
- * the conversation keeps private).
+ * call that timestamps every frame the engine sends. The VAD's decisions come from the
+ * conversation's `caller.speech.started` events and the pacer's counters from
+ * `handle.audioStats()` (rig.ts).
  */
 import type { CarrierCall } from '../../../packages/server/src/carriers/carrier.js';
-import { FramePacer } from '../../../packages/server/src/pipeline/audio/pacer.js';
 import type { Clock } from '../../../packages/server/src/pipeline/clock.js';
-import type { ConversationVad } from '../../../packages/server/src/pipeline/conversation/types.js';
-import type { Vad } from '../../../packages/server/src/pipeline/vad/vad.js';
 import { Samples } from './samples.js';
 
 /** One frame every 20 ms. */
@@ -65,18 +62,9 @@ export class CallProbe {
     };
   }
 
-  /** The process's VAD, with this call's stream decisions recorded (listeners run in order, ours first). */
-  wrapVad(vad: Vad): ConversationVad {
-    return {
-      label: vad.label,
-      createStream: (options) => {
-        const stream = vad.createStream(options);
-        stream.onEvent((event) => {
-          if (event.type === 'speech_start') this.vadStarts.push({ at: event.at, decidedAt: this.clock.now() });
-        });
-        return stream;
-      },
-    };
+  /** A `caller.speech.started` event of this call's conversation. */
+  speechStarted(at: number, decidedAt: number): void {
+    this.vadStarts.push({ at, decidedAt });
   }
 
   agentInterrupted(at: number): void {
@@ -92,30 +80,4 @@ export class CallProbe {
     }
     this.lastSentAt = now;
   }
-}
-
-/**
- * Every pacer started from now on, for `underruns` (ticks that found the pacer open and empty:
- * the caller hears a gap) and `skippedFrames` (deadlines dropped after a stall of > 100 ms).
- * Wraps `FramePacer.prototype.start` in this process only (the bench's child), because the
- * conversation does not expose its output stage's pacer.
- */
-export function trackPacers(): { totals(): { underruns: number; skippedFrames: number } } {
-  const pacers = new Set<FramePacer>();
-  const start = FramePacer.prototype.start;
-  FramePacer.prototype.start = function trackedStart(this: FramePacer) {
-    pacers.add(this);
-    start.call(this);
-  };
-  return {
-    totals: () => {
-      let underruns = 0;
-      let skippedFrames = 0;
-      for (const p of pacers) {
-        underruns += p.underruns;
-        skippedFrames += p.skippedFrames;
-      }
-      return { underruns, skippedFrames };
-    },
-  };
 }

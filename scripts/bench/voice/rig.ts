@@ -24,7 +24,7 @@ import { createVad } from '../../../packages/server/src/pipeline/vad/vad.js';
 import { SandboxStt } from '../../../packages/server/src/providers/stt/sandbox.js';
 import { FakeLlm } from '../../../packages/server/src/providers/testing/fake-llm.js';
 import { FakeTts } from '../../../packages/server/src/providers/testing/fake-tts.js';
-import { CallProbe, JitterMeter, trackPacers } from './probes.js';
+import { CallProbe, JitterMeter } from './probes.js';
 import { max, percentile, round2 } from './samples.js';
 
 /** The fixed provider latencies and turn-taking policy every run uses (ms). */
@@ -34,7 +34,7 @@ export const POLICY: Readonly<Policy> = {
   ttsFirstByteMs: 100,
   minEndpointingMs: 300,
   maxEndpointingMs: 1500,
-  bargeInMinSpeechMs: 200,
+  bargeInMinSpeechMs: 100,
 };
 
 export interface Policy {
@@ -43,7 +43,7 @@ export interface Policy {
   ttsFirstByteMs: number;
   minEndpointingMs: number;
   maxEndpointingMs: number;
-  /** The conversation's `turnTaking.bargeInMinSpeechMs`. */
+  /** The conversation's `turnTaking.bargeInMinSpeechMs` (counted from the speech onset, as the conversation's default). */
   bargeInMinSpeechMs: number;
 }
 
@@ -76,7 +76,7 @@ export interface BargeInSample {
   total: number;
   /** Callee onset → the VAD's `speech_start` decision. */
   vadDecision: number;
-  /** `total` − `vadDecision` − the barge-in min-speech policy. */
+  /** `total` − the later of the VAD's decision and the barge-in min-speech policy (both from the onset). */
   platform: number;
   /** Callee onset → the engine's interruption (pacer and carrier cleared). */
   interruption: number;
@@ -126,7 +126,6 @@ const ELD_RESOLUTION_MS = 10;
 
 export async function runRig(options: RigOptions, log: (line: string) => void): Promise<RigResult> {
   const clock = new RealClock();
-  const pacers = trackPacers();
   const meter = new JitterMeter();
   const vad = await createVad({ prefer: options.vad, log });
   const voice = options.voice === 'espeak' && (await espeakAvailable()) ? 'espeak' : 'synthetic';
@@ -177,7 +176,7 @@ export async function runRig(options: RigOptions, log: (line: string) => void): 
         }),
         tts: new FakeTts({ clock, firstByteMs: policy.ttsFirstByteMs, msPerChar: MS_PER_CHAR }),
       },
-      vad: probe.wrapVad(vad),
+      vad,
       clock,
       recorder: options.record ? new CallRecorder({ path: join(dir, `${i}.wav`), sampleRate: 8000, clock }) : undefined,
       firstUtterance: FIRST_MESSAGE,
@@ -191,6 +190,7 @@ export async function runRig(options: RigOptions, log: (line: string) => void): 
           const now = clock.now();
           if (now >= windowStart && now <= windowEnd) turns.push(turnSample(e.latency, policy));
         } else if (e.type === 'agent.interrupted') probe.agentInterrupted(clock.now());
+        else if (e.type === 'caller.speech.started') probe.speechStarted(e.at, e.decidedAt);
         else if (e.type === 'voicemail.detected') voicemailDetections++;
         else if (e.type === 'error') {
           errors++;
@@ -214,7 +214,17 @@ export async function runRig(options: RigOptions, log: (line: string) => void): 
   const eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
   eld.enable();
   meter.measuring = true;
-  const pacersAtStart = pacers.totals();
+  const pacerTotals = () => {
+    let underruns = 0;
+    let skippedFrames = 0;
+    for (const { handle } of probes) {
+      const stats = handle.audioStats();
+      underruns += stats.underruns;
+      skippedFrames += stats.skippedFrames;
+    }
+    return { underruns, skippedFrames };
+  };
+  const pacersAtStart = pacerTotals();
   const cpuAtStart = process.cpuUsage();
   const schedAtStart = schedstat();
   const wallAtStart = clock.now();
@@ -230,7 +240,7 @@ export async function runRig(options: RigOptions, log: (line: string) => void): 
   const cpu = process.cpuUsage(cpuAtStart);
   const waitedMs = schedstat().waitMs - schedAtStart.waitMs;
   const wall = clock.now() - wallAtStart;
-  const pacersAtEnd = pacers.totals();
+  const pacersAtEnd = pacerTotals();
   eld.disable();
   gc();
   const mem = process.memoryUsage();
@@ -317,7 +327,7 @@ function bargeInSample(
   return {
     total: round2(total),
     vadDecision: round2(vadDecision),
-    platform: round2(total - vadDecision - minSpeechMs),
+    platform: round2(total - Math.max(vadDecision, minSpeechMs)),
     interruption: round2(probe.interrupted.at - onset),
     heard: report?.agentStoppedAfterMs ?? null,
   };

@@ -12,9 +12,19 @@ export function resilientTts(chain: readonly TtsProvider[], options: ResilienceO
   return {
     kind: 'tts',
     label: primary.label,
-    capabilities: primary.capabilities,
+    capabilities: { ...primary.capabilities, sampleRates: commonRates(chain) },
     stream: (streamOptions) => new ResilientTtsSession(chain, options, streamOptions),
   };
+}
+
+/**
+ * The rates every provider of the chain offers (the primary's when they share none): the stage
+ * picks one rate for the whole turn, and a fallback taking over mid-turn must yield that rate.
+ */
+function commonRates(chain: readonly TtsProvider[]): readonly number[] {
+  const primary = (chain[0] as TtsProvider).capabilities.sampleRates;
+  const common = primary.filter((rate) => chain.every((p) => p.capabilities.sampleRates.includes(rate)));
+  return common.length > 0 ? common : primary;
 }
 
 interface Segment {

@@ -27,7 +27,9 @@ describe('FramePacer', () => {
     const { pacer, sent, events } = recordingPacer(clock);
     pacer.start();
     pacer.push(ramp(160 * 5));
-    expect(pacer.queuedMs).toBe(100);
+    // The first frame left inside push(), not on a timer.
+    expect(sent.map((s) => s.at)).toEqual([1000]);
+    expect(pacer.queuedMs).toBe(80);
     await clock.advance(200);
     expect(sent.map((s) => s.at)).toEqual([1000, 1020, 1040, 1060, 1080]);
     expect(sent.map((s) => s.first)).toEqual([1, 161, 321, 481, 641]);
@@ -223,5 +225,36 @@ describe('PacerGroup', () => {
     b.pacer.stop();
     expect(group.size).toBe(0);
     expect(clock.pending).toBe(0);
+  });
+
+  it("sends a waking member's first frame at once, then serves it from the nearest slot on one timer", async () => {
+    const clock = new VirtualClock();
+    const group = new PacerGroup({ clock });
+    const a = recordingPacer(clock, { group });
+    const b = recordingPacer(clock, { group });
+    a.pacer.start();
+    b.pacer.start();
+    a.pacer.push(ramp(160 * 3));
+    a.pacer.finish();
+    await clock.advance(7);
+    b.pacer.push(ramp(160 * 3));
+    b.pacer.finish();
+    expect(b.sent.map((s) => s.at)).toEqual([7]);
+    // Two pacers on grids, one group timer.
+    expect(clock.pending).toBe(1);
+    await clock.advance(100);
+    expect(a.sent.map((s) => s.at)).toEqual([0, 20, 40]);
+    // 7 + 20 = 27 is halfway between the 2 ms slots 26 and 28: it rounds up, to 28.
+    expect(b.sent.map((s) => s.at)).toEqual([7, 28, 48]);
+    expect(a.pacer.underruns + b.pacer.underruns).toBe(0);
+    // Both idle: no timer left while the calls stay up.
+    expect(group.size).toBe(2);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('shares one group per clock', () => {
+    const clock = new VirtualClock();
+    expect(PacerGroup.shared(clock)).toBe(PacerGroup.shared(clock));
+    expect(PacerGroup.shared(clock)).not.toBe(PacerGroup.shared(new VirtualClock()));
   });
 });

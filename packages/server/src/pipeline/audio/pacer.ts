@@ -55,10 +55,17 @@ export class FramePacer {
   private inUnderrun = false;
   /** Ticks a partial frame has waited for the rest of its samples. */
   private partialWaits = 0;
-  private gridStart = 0;
-  private tickIndex = 0;
-  private everStarted = false;
+  /** The grid: deadline n is `gridStart + n × frameMs`; `tickIndex` is the next one to serve. */
+  gridStart = 0;
+  tickIndex = 0;
+  /** Deadline of the last frame sent (−∞ before the first): the next grid starts a frame after it at the earliest. */
+  private lastFrameDeadline = Number.NEGATIVE_INFINITY;
+  /** Own timer mode: the pending timer. */
   private timer: Timer | null = null;
+  /** On a grid (own timer pending, or in one of the group's slots); false when idle. */
+  private scheduled = false;
+  /** Inside `serve` (sending frames): a `push` from `send` must not start a second grid. */
+  private serving = false;
   private sentSamples = 0;
   private underrunCount = 0;
   private skipped = 0;
@@ -100,15 +107,14 @@ export class FramePacer {
     if (pcm.length === 0) return;
     this.ensureRoom(pcm.length);
     const capacity = this.ring.length;
-    let tail = (this.head + this.count) % capacity;
+    const tail = (this.head + this.count) % capacity;
     const first = Math.min(pcm.length, capacity - tail);
     this.ring.set(pcm.subarray(0, first), tail);
     if (first < pcm.length) this.ring.set(pcm.subarray(first), 0);
-    tail = (tail + pcm.length) % capacity;
     this.count += pcm.length;
     this.open = true;
     this.partialWaits = 0;
-    if (this.running && !this.group && !this.timer) this.restartGrid();
+    if (this.running && !this.scheduled && !this.serving) this.restartGrid();
   }
 
   /** The producer has nothing more for now: the queue running dry is the end, not an underrun. */
@@ -130,8 +136,8 @@ export class FramePacer {
   start(): void {
     if (this.running) return;
     this.running = true;
-    if (this.group) this.group.add(this);
-    else if (this.count > 0 || this.open) this.restartGrid();
+    this.group?.add(this);
+    if (this.active) this.restartGrid();
   }
 
   stop(): void {
@@ -140,10 +146,11 @@ export class FramePacer {
     this.group?.remove(this);
     this.timer?.cancel();
     this.timer = null;
+    this.scheduled = false;
   }
 
-  /** One deadline: sends a frame if there is one. Called by the pacer's timer or by its group. */
-  tick(): void {
+  /** One deadline: sends a frame if there is one (returns whether it did). Called by `serve`. */
+  tick(): boolean {
     const n = this.frameSamples;
     if (this.count >= n || (this.count > 0 && (!this.open || this.partialWaits >= 1))) {
       // A short last frame (the end of an utterance, or one that waited a whole tick) is padded with silence.
@@ -155,7 +162,7 @@ export class FramePacer {
       this.inUnderrun = false;
       this.sendFrame(this.frame);
       if (this.count === 0) this.onDrained?.();
-      return;
+      return true;
     }
     if (this.count > 0) this.partialWaits++;
     if (this.open && !this.inUnderrun) {
@@ -163,42 +170,61 @@ export class FramePacer {
       this.underrunCount++;
       this.onUnderrun?.();
     }
+    return false;
   }
 
-  /** Whether a tick can do anything: the own timer stops when this is false. */
-  private get active(): boolean {
-    return this.count > 0 || this.open;
-  }
-
-  /** A new grid from now, but never closer than one frame to the last deadline served. */
-  private restartGrid(): void {
-    const now = this.clock.now();
-    const start = this.everStarted ? Math.max(now, this.gridStart + this.tickIndex * this.frameMs) : now;
-    this.everStarted = true;
-    this.gridStart = start;
-    this.tickIndex = 0;
-    this.timer = this.clock.setTimer(start - now, this.onTimer);
-  }
-
-  private readonly onTimer = (): void => {
-    // `timer` stays set while ticking, so a `push` from inside `send` does not start a second grid.
-    if (!this.running) {
-      this.timer = null;
-      return;
-    }
+  /**
+   * Serves every deadline of the grid due by now (at most 5 in a burst after a stall; older ones
+   * are skipped). Returns whether the pacer still has work (stays on its grid).
+   */
+  serve(): boolean {
     const now = this.clock.now();
     let due = Math.floor((now - this.gridStart) / this.frameMs);
     if (due - this.tickIndex >= MAX_CATCH_UP_FRAMES) {
       this.skipped += due - this.tickIndex - (MAX_CATCH_UP_FRAMES - 1);
       this.tickIndex = due - (MAX_CATCH_UP_FRAMES - 1);
     }
+    // A timer may fire a fraction of a ms before its deadline: it is for that deadline.
     if (due < this.tickIndex) due = this.tickIndex;
-    while (this.tickIndex <= due) {
-      this.tick();
-      this.tickIndex++;
+    this.serving = true;
+    try {
+      while (this.tickIndex <= due) {
+        const deadline = this.gridStart + this.tickIndex * this.frameMs;
+        if (this.tick()) this.lastFrameDeadline = deadline;
+        this.tickIndex++;
+      }
+    } finally {
+      this.serving = false;
     }
+    this.scheduled = this.running && this.active;
+    return this.scheduled;
+  }
+
+  /** Whether a tick can do anything: the pacer leaves its grid when this is false. */
+  private get active(): boolean {
+    return this.count > 0 || this.open;
+  }
+
+  /**
+   * A new grid from now, never closer than one frame to the last deadline served. When that is
+   * now and a whole frame is queued, the first frame goes out at once, in the caller's stack (a
+   * reply's first frame does not wait for a timer, not even a zero-delay one).
+   */
+  private restartGrid(): void {
+    const now = this.clock.now();
+    const start = Math.max(now, this.lastFrameDeadline + this.frameMs);
+    this.gridStart = start;
+    this.tickIndex = 0;
+    this.scheduled = true;
+    if (start <= now && this.count >= this.frameSamples && !this.serve()) return;
+    if (this.group) this.group.schedule(this);
+    else this.timer = this.clock.setTimer(this.gridStart + this.tickIndex * this.frameMs - now, this.onTimer);
+  }
+
+  private readonly onTimer = (): void => {
     this.timer = null;
-    if (!this.running || !this.active) return;
+    if (!this.running) return;
+    if (!this.serve()) return;
     const next = this.gridStart + this.tickIndex * this.frameMs;
     this.timer = this.clock.setTimer(next - this.clock.now(), this.onTimer);
   };
@@ -231,67 +257,134 @@ export class FramePacer {
 }
 
 /**
- * One timer for many pacers on the same clock: every 20 ms (absolute deadlines, as for a single
- * pacer) it ticks each started member in turn. With 200 calls that is 50 timer callbacks a
- * second instead of 10,000.
+ * One timer for many pacers on the same clock. A pacer on a grid sits in one of the group's
+ * slots (`slotMs` apart, 2 ms by default: 10 slots per 20 ms frame); the group's timer fires at
+ * each slot that has pacers and serves them. A pacer that goes idle leaves its slot; when it
+ * wakes, its first frame goes out at once and its grid is moved to the nearest slot, so that
+ * one interval may be off by up to `slotMs / 2`, every later one is exact. With 200 calls that is
+ * at most 500 timer callbacks a second instead of 10,000, and replies still start the moment
+ * their audio arrives (a single 20 ms grid for all would delay each by up to a frame).
  */
 export class PacerGroup {
+  private static readonly byClock = new WeakMap<Clock, PacerGroup>();
   private readonly clock: Clock;
   private readonly frameMs: number;
+  private readonly slotMs: number;
   private readonly members = new Set<FramePacer>();
+  private readonly slots: Set<FramePacer>[];
+  private readonly slotOf = new Map<FramePacer, number>();
+  private origin = Number.NaN;
+  /** Index (from `origin`) of the next slot to serve. */
+  private nextSlot = 0;
   private timer: Timer | null = null;
-  private gridStart = 0;
-  private tickIndex = 0;
+  private timerSlot = -1;
   private skipped = 0;
 
-  constructor(options: { clock: Clock; frameMs?: number }) {
+  constructor(options: { clock: Clock; frameMs?: number; slotMs?: number }) {
     this.clock = options.clock;
     this.frameMs = options.frameMs ?? 20;
+    this.slotMs = options.slotMs ?? 2;
+    const count = Math.round(this.frameMs / this.slotMs);
+    if (count < 1 || count * this.slotMs !== this.frameMs) throw new Error('slotMs must divide frameMs');
+    this.slots = Array.from({ length: count }, () => new Set<FramePacer>());
   }
 
+  /** The process's group for `clock` (made on first use): every call on that clock shares its timer. */
+  static shared(clock: Clock): PacerGroup {
+    let group = PacerGroup.byClock.get(clock);
+    if (!group) {
+      group = new PacerGroup({ clock });
+      PacerGroup.byClock.set(clock, group);
+    }
+    return group;
+  }
+
+  /** Started members. */
   get size(): number {
     return this.members.size;
   }
 
-  /** Group deadlines skipped after a stall of more than 5 frames. */
+  /** Slots skipped after a stall longer than a whole frame (their pacers were served late, in one pass). */
   get skippedTicks(): number {
     return this.skipped;
   }
 
-  /** Called by `FramePacer.start()`. The member's first tick is the group's next deadline. */
+  /** Called by `FramePacer.start()`. */
   add(pacer: FramePacer): void {
     this.members.add(pacer);
-    if (!this.timer) {
-      this.gridStart = this.clock.now();
-      this.tickIndex = 0;
-      this.timer = this.clock.setTimer(0, this.onTimer);
-    }
   }
 
-  /** Called by `FramePacer.stop()`; the timer stops with the last member. */
+  /** Called by `FramePacer.stop()`; the timer stops when no pacer is on a grid. */
   remove(pacer: FramePacer): void {
     this.members.delete(pacer);
-    if (this.members.size === 0) {
-      this.timer?.cancel();
-      this.timer = null;
+    this.unslot(pacer);
+    if (this.slotOf.size === 0) this.cancelTimer();
+  }
+
+  /** Puts a pacer whose next deadline is `pacer.gridStart + tickIndex × frameMs` in the nearest slot (moving its grid there). */
+  schedule(pacer: FramePacer): void {
+    const deadline = pacer.gridStart + pacer.tickIndex * this.frameMs;
+    if (this.slotOf.size === 0 && this.timer === null) {
+      this.origin = deadline;
+      this.nextSlot = 0;
     }
+    let k = Math.round((deadline - this.origin) / this.slotMs);
+    if (k < this.nextSlot) k = this.nextSlot;
+    pacer.gridStart = this.origin + k * this.slotMs - pacer.tickIndex * this.frameMs;
+    this.unslot(pacer);
+    const index = k % this.slots.length;
+    (this.slots[index] as Set<FramePacer>).add(pacer);
+    this.slotOf.set(pacer, index);
+    if (this.timer === null || k < this.timerSlot) this.arm(k);
+  }
+
+  private unslot(pacer: FramePacer): void {
+    const index = this.slotOf.get(pacer);
+    if (index === undefined) return;
+    this.slots[index]?.delete(pacer);
+    this.slotOf.delete(pacer);
+  }
+
+  private arm(k: number): void {
+    this.cancelTimer();
+    this.timerSlot = k;
+    this.timer = this.clock.setTimer(this.origin + k * this.slotMs - this.clock.now(), this.onTimer);
+  }
+
+  private cancelTimer(): void {
+    this.timer?.cancel();
+    this.timer = null;
+    this.timerSlot = -1;
   }
 
   private readonly onTimer = (): void => {
     this.timer = null;
-    const now = this.clock.now();
-    let due = Math.floor((now - this.gridStart) / this.frameMs);
-    if (due - this.tickIndex >= MAX_CATCH_UP_FRAMES) {
-      this.skipped += due - this.tickIndex - (MAX_CATCH_UP_FRAMES - 1);
-      this.tickIndex = due - (MAX_CATCH_UP_FRAMES - 1);
+    this.timerSlot = -1;
+    const count = this.slots.length;
+    let due = Math.floor((this.clock.now() - this.origin) / this.slotMs);
+    if (due < this.nextSlot) due = this.nextSlot;
+    // After a stall of more than a frame every slot is served once: each pacer catches up itself.
+    if (due - this.nextSlot >= count) {
+      this.skipped += due - this.nextSlot - count + 1;
+      this.nextSlot = due - count + 1;
     }
-    if (due < this.tickIndex) due = this.tickIndex;
-    while (this.tickIndex <= due) {
-      for (const pacer of this.members) pacer.tick();
-      this.tickIndex++;
+    for (; this.nextSlot <= due; this.nextSlot++) {
+      const slot = this.slots[this.nextSlot % count] as Set<FramePacer>;
+      for (const pacer of slot) {
+        if (!pacer.serve()) {
+          slot.delete(pacer);
+          this.slotOf.delete(pacer);
+        }
+      }
     }
-    if (this.members.size === 0) return;
-    const next = this.gridStart + this.tickIndex * this.frameMs;
-    this.timer = this.clock.setTimer(next - this.clock.now(), this.onTimer);
+    // A pacer scheduled from inside a `send` may have armed the timer: the earliest slot wins.
+    this.cancelTimer();
+    if (this.slotOf.size === 0) return;
+    for (let k = this.nextSlot; k < this.nextSlot + count; k++) {
+      if ((this.slots[k % count] as Set<FramePacer>).size > 0) {
+        this.arm(k);
+        return;
+      }
+    }
   };
 }

@@ -1,14 +1,15 @@
 import type { CarrierCall } from '../../carriers/carrier.js';
 import { encodeAlaw, encodeMulaw } from '../audio/g711.js';
-import { FramePacer } from '../audio/pacer.js';
+import { FramePacer, PacerGroup } from '../audio/pacer.js';
 import { Resampler, type SampleRate } from '../audio/resampler.js';
 import type { Clock } from '../clock.js';
+import { RealClock } from '../clocks.js';
 import type { Direction, EndRequestFrame, Frame } from '../frames/index.js';
 import { frame } from '../frames/index.js';
 import { FrameProcessor } from '../processor.js';
 import { spokenText } from '../turn-taking/transcript-cut.js';
 import type { LatencyTracker } from './latency.js';
-import type { ConversationRecorder } from './types.js';
+import type { AudioStats, ConversationRecorder } from './types.js';
 
 interface Utterance {
   turn: number;
@@ -59,7 +60,15 @@ export class AudioOutputStage extends FrameProcessor {
       frameSamples: media.sampleRate / 50,
       send: (pcm) => this.send(pcm),
       onDrained: () => this.settle(),
+      // Real time: every call of the process on one timer (PacerGroup: at most 500 wake-ups a
+      // second instead of 50 per call). Virtual clocks keep a timer per call: tests step them.
+      group: options.clock instanceof RealClock ? PacerGroup.shared(options.clock) : undefined,
     });
+  }
+
+  /** The pacer's counters. */
+  get stats(): AudioStats {
+    return { underruns: this.pacer.underruns, skippedFrames: this.pacer.skippedFrames, sentMs: this.sentMs };
   }
 
   /** Starts the pacer (at answer). */

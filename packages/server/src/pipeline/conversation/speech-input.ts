@@ -13,6 +13,8 @@ export interface SpeechInputOptions {
   language: string;
   model?: string;
   sttOptions?: Record<string, unknown>;
+  /** Each VAD event as the VAD decides it (before it travels down the pipeline as a frame). */
+  onVadEvent?: (event: { type: 'speech_start' | 'speech_end'; at: number }) => void;
 }
 
 /**
@@ -33,6 +35,7 @@ export class SpeechInputProcessor extends FrameProcessor {
     super('speech-input');
     this.vadStream = options.vad.createStream({ clock: options.clock });
     this.vadStream.onEvent((e) => {
+      options.onVadEvent?.(e);
       const type = e.type === 'speech_start' ? 'user.started_speaking' : 'user.stopped_speaking';
       this.pushFrame(frame(type, { at: e.at }));
     });

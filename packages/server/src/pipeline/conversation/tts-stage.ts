@@ -14,6 +14,12 @@ export interface TtsStageOptions {
   voice?: string;
   model?: string;
   ttsOptions?: Record<string, unknown>;
+  /**
+   * The rate the audio is played at (the carrier's line rate). Asked of the TTS when it offers
+   * it: the output stage then sends the audio as it comes, with no resampling per frame (only the
+   * output stage consumes `audio.output`; the recorder records at the line rate too).
+   */
+  lineRate?: number;
 }
 
 interface TurnSynthesis {
@@ -44,7 +50,7 @@ export class TtsStage extends FrameProcessor {
 
   constructor(private readonly options: TtsStageOptions) {
     super('tts');
-    this.sampleRate = pickRate(options.tts);
+    this.sampleRate = pickRate(options.tts, options.lineRate);
   }
 
   protected processFrame(f: Frame, direction: Direction): void | Promise<void> {
@@ -139,7 +145,9 @@ export class TtsStage extends FrameProcessor {
   }
 }
 
-/** 16 kHz when the provider offers it (the pipeline's rate), else its first rate. */
-function pickRate(tts: TtsProvider): number {
-  return tts.capabilities.sampleRates.includes(16000) ? 16000 : (tts.capabilities.sampleRates[0] ?? 16000);
+/** The line's rate when the provider offers it, else 16 kHz (the pipeline's rate) when offered, else its first rate. */
+export function pickRate(tts: TtsProvider, lineRate?: number): number {
+  const rates = tts.capabilities.sampleRates;
+  if (lineRate !== undefined && rates.includes(lineRate)) return lineRate;
+  return rates.includes(16000) ? 16000 : (rates[0] ?? 16000);
 }

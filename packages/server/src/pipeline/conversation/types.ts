@@ -155,6 +155,8 @@ export type ConversationEvent =
   | { type: 'turn.latency'; latency: TurnLatency }
   | { type: 'agent.interrupted'; turn: number; at: number; text: string }
   | { type: 'agent.speech.started' | 'agent.speech.finished'; turn: number; at: number }
+  /** The VAD decided the caller started speaking: `at` is when the speech began, `decidedAt` when the VAD said so. */
+  | { type: 'caller.speech.started'; at: number; decidedAt: number }
   | { type: 'tool.called'; call: ToolCallRecord }
   | { type: 'voicemail.detected'; at: number; signal: 'beep' | 'words' | 'greeting' }
   | { type: 'dtmf.received'; digit: string; at: number }
@@ -170,5 +172,16 @@ export interface ConversationHandle {
   userMessage(text: string): void;
   /** Ends the call now (`hangup_agent`). */
   hangup(): Promise<void>;
+  /** The outbound pacer's counters so far (for monitoring and the voice bench). */
+  audioStats(): AudioStats;
   readonly ended: Promise<ConversationResult>;
+}
+
+export interface AudioStats {
+  /** Gaps in the agent's audio: ticks that found the pacer open and short of a frame (each gap once). */
+  underruns: number;
+  /** Frame deadlines dropped after the process stalled for more than 5 frames. */
+  skippedFrames: number;
+  /** Ms of agent audio sent to the carrier. */
+  sentMs: number;
 }

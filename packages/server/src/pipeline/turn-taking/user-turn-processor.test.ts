@@ -94,6 +94,49 @@ describe('UserTurnProcessor barge-in', () => {
     expect(more.downstream.find((f) => f.type === 'interruption')).toMatchObject({ at: 200 });
   });
 
+  it('counts the minimum speech from the onset the VAD reports, not from its decision', async () => {
+    // The VAD decides at 150 ms that speech began at 0: 50 ms more make the 200 ms, not 200.
+    const t = setup(5);
+    const out = await runFrames(t.p, [t.bot(true), { advance: 150 }, t.start(0), { advance: 49 }], {
+      clock: t.clock,
+    });
+    expect(types(out.downstream)).not.toContain('interruption');
+    const more = await runFrames(t.p, [{ advance: 1 }], { clock: t.clock });
+    expect(more.downstream.find((f) => f.type === 'interruption')).toMatchObject({ at: 200 });
+  });
+
+  it('cuts at the VAD decision when its onset delay already covers the minimum speech', async () => {
+    const clock = new VirtualClock();
+    const p = new UserTurnProcessor({ clock, interruptions: { enabled: true, min_words: 5 }, bargeInMinSpeechMs: 100 });
+    const out = await runFrames(
+      p,
+      [frame('bot.started_speaking', { turn: 1, at: 0 }), { advance: 150 }, frame('user.started_speaking', { at: 0 })],
+      { clock },
+    );
+    const kinds = types(out.downstream);
+    // Cut at once (150 ms after the onset), ahead of the start frame it lets through.
+    expect(out.downstream.find((f) => f.type === 'interruption')).toMatchObject({ at: 150 });
+    expect(kinds.indexOf('interruption')).toBeLessThan(kinds.indexOf('user.started_speaking'));
+  });
+
+  it('does not let a sound shorter than the minimum speech interrupt, even counted from its onset', async () => {
+    const clock = new VirtualClock();
+    const p = new UserTurnProcessor({ clock, interruptions: { enabled: true, min_words: 5 }, bargeInMinSpeechMs: 200 });
+    const out = await runFrames(
+      p,
+      [
+        frame('bot.started_speaking', { turn: 1, at: 0 }),
+        { advance: 150 },
+        frame('user.started_speaking', { at: 0 }),
+        { advance: 30 },
+        frame('user.stopped_speaking', { at: 180 }),
+        { advance: 1000 },
+      ],
+      { clock },
+    );
+    expect(types(out.downstream)).not.toContain('interruption');
+  });
+
   it('ignores a short backchannel while the agent speaks: no interruption and no turn', async () => {
     const t = setup(2);
     const out = await runFrames(

@@ -20,10 +20,12 @@ export interface TurnTakingOptions {
   /** The agent's `interruptions` setting. */
   interruptions: { enabled: boolean; min_words: number };
   /**
-   * Barge-in also happens after this much continuous caller speech (from the VAD's onset
-   * decision), even before the STT has produced `min_words` words (default 200 ms). With the
-   * VAD's own ~100 ms onset and one 20 ms frame to clear, the agent stops within ~320 ms of the
-   * caller's first sound, while a cough or a short "mm" usually ends before it.
+   * Barge-in also happens after this much continuous caller speech, counted from when the speech
+   * BEGAN (the VAD event's `at`), not from the VAD's decision, even before the STT has produced
+   * `min_words` words (default 200 ms). The VAD's own minimum speech (150 ms) runs inside this
+   * span, so the two delays do not add up: with 100 ms here the agent is cut the moment the VAD
+   * decides (150 ms after the onset), and with 200 ms, 200 ms after it. A sound shorter than the
+   * larger of the two never interrupts.
    */
   bargeInMinSpeechMs?: number;
 }
@@ -40,7 +42,7 @@ export interface TurnTakingOptions {
  *
  * Barge-in: while the agent speaks (between `bot.started_speaking` and `bot.stopped_speaking`,
  * which travel upstream from the output stage), caller speech that reaches `min_words` words or
- * `bargeInMinSpeechMs` of continuous speech pushes an `interruption` downstream. Speech that
+ * `bargeInMinSpeechMs` of continuous speech (from its onset) pushes an `interruption` downstream. Speech that
  * reaches neither (a backchannel while the agent talks) is not a turn: it is dropped.
  */
 export class UserTurnProcessor extends FrameProcessor {
@@ -77,7 +79,12 @@ export class UserTurnProcessor extends FrameProcessor {
         this.cancelEndpoint();
         if (this.botSpeaking && this.interruptions.enabled && !this.bargedIn) {
           this.bargeInTimer?.cancel();
-          this.bargeInTimer = this.clock.setTimer(this.bargeInMs, () => this.bargeIn());
+          this.bargeInTimer = null;
+          const wait = f.at + this.bargeInMs - this.clock.now();
+          // Already long enough (the VAD took at least as long to decide): cut now, before the
+          // start frame travels on, so the interruption cannot drop it from a queue downstream.
+          if (wait <= 0) this.bargeIn();
+          else this.bargeInTimer = this.clock.setTimer(wait, () => this.bargeIn());
         }
         break;
       case 'user.stopped_speaking':
