@@ -26,8 +26,13 @@
  *    largest N meeting jitter p99 ≤ 5 ms with no underrun.
  * 4. First response: answer → the agent's first frame (TTS first byte 100 ms of it).
  *
- * `--quick`: a few seconds per measurement at small N. Environment: BENCH_VOICE_DENSITY=50,100
- * overrides the density ramp.
+ * `--quick`: a few seconds per measurement at small N. Environment (all optional):
+ * - BENCH_VOICE_PARTS=latency,barge_in,density: run only these parts (default all three);
+ * - BENCH_VOICE_CALLS=200: the "many calls" latency run's N;
+ * - BENCH_VOICE_DENSITY=50,100: the density ramp; BENCH_VOICE_DENSITY_VAD=energy,silero: the VADs
+ *   it runs with (default silero);
+ * - BENCH_VOICE_CPU_PROF=<dir>: every child runs with `--cpu-prof --cpu-prof-dir=<dir>` (open the
+ *   `.cpuprofile` files in Chrome DevTools or speedscope).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -82,40 +87,53 @@ export async function runVoiceBench(options: SuiteOptions): Promise<Figure[]> {
   const densityNs = process.env.BENCH_VOICE_DENSITY?.split(',')
     .map(Number)
     .filter((n) => n > 0);
+  const parts = new Set(envList('BENCH_VOICE_PARTS') ?? ['latency', 'barge_in', 'density']);
+  const densityVads = (envList('BENCH_VOICE_DENSITY_VAD') ?? ['silero']).filter(
+    (v): v is 'energy' | 'silero' => v === 'energy' || v === 'silero',
+  );
+  const manyCalls = Number(process.env.BENCH_VOICE_CALLS) || profile.many.calls;
   const figures: Figure[] = [];
   const fig = (engine: string | null, figure: string, value: number, unit: string, extra: Partial<Figure> = {}) =>
     figures.push({ bench: BENCH, figure, engine, value: round2(value), unit, ...extra });
   const loads: string[] = [];
   const run = async (label: string, rig: RigOptions, pin = false) => {
     const before = machineCpu();
-    const result = await runChild(rig, { pin, log: options.log });
+    const result = await runChild(rig, { pin, log: options.log, cpuProfDir: process.env.BENCH_VOICE_CPU_PROF });
     const share = machineShare(before, machineCpu());
     const load = `${label}: load avg ${loadAvg()}, machine ${share}% busy`;
     loads.push(load);
-    options.log(`  ${load}; jitter p99 ${result.jitter.p99} ms, event loop p99 ${result.eventLoopDelay.p99} ms`);
+    options.log(
+      `  ${load}; jitter p99 ${result.jitter.p99} ms, event loop p99 ${result.eventLoopDelay.p99} ms, CPU ${result.cpuPercent}% of a core, run-queue wait ${result.runqueueWaitPercent}%`,
+    );
+    const v = result.vadStats;
+    options.log(
+      `  vad ${result.vad}: ${v.windows} windows in ${v.batches} runs (${v.batches ? round2(v.windows / v.batches) : 0} per run), ${v.droppedFrames} frames dropped; ${result.turnsWithoutFinal} of ${result.turns.length} turns without an STT final`,
+    );
     if (result.errors) options.note(`${label}: ${result.errors} engine errors, first: ${result.firstError}`);
     return result;
   };
   const providers = `fake providers: STT final ${POLICY.sttFinalMs} ms after speech, LLM first token ${POLICY.llmFirstTokenMs} ms, TTS first byte ${POLICY.ttsFirstByteMs} ms; min_endpointing ${POLICY.minEndpointingMs} ms`;
 
-  // 1 + 4: latency per turn and first response, at 1 call and at many.
   const conversation = { workload: 'conversation', vad: 'silero', voice: 'synthetic', record: true } as const;
-  options.log('voice: 1 call');
-  const c1 = await run('1 call', {
-    ...conversation,
-    calls: 1,
-    rampMs: 0,
-    warmupMs: 1000,
-    measureMs: profile.c1MeasureMs,
-  });
-  latencyFigures(fig, c1, 'c1', providers);
-  const n = profile.many.calls;
-  options.log(`voice: ${n} calls`);
-  const many = await run(`${n} calls`, { ...conversation, ...profile.many });
-  latencyFigures(fig, many, `c${n}`, providers);
+  // 1 + 4: latency per turn and first response, at 1 call and at many.
+  if (parts.has('latency')) {
+    options.log('voice: 1 call');
+    const c1 = await run('1 call', {
+      ...conversation,
+      calls: 1,
+      rampMs: 0,
+      warmupMs: 1000,
+      measureMs: profile.c1MeasureMs,
+    });
+    latencyFigures(fig, c1, 'c1', providers);
+    const n = manyCalls;
+    options.log(`voice: ${n} calls`);
+    const many = await run(`${n} calls`, { ...conversation, ...profile.many, calls: n });
+    latencyFigures(fig, many, `c${n}`, providers);
+  }
 
   // 2: barge-in, per VAD.
-  for (const vad of ['energy', 'silero'] as const) {
+  for (const vad of parts.has('barge_in') ? (['energy', 'silero'] as const) : []) {
     options.log(`voice: barge-in (${vad})`);
     const r = await run(`barge-in ${vad}`, {
       workload: 'barge_in',
@@ -133,42 +151,49 @@ export async function runVoiceBench(options: SuiteOptions): Promise<Figure[]> {
   }
 
   // 3: density on one core.
-  const pinned = await tasksetWorks();
-  const ns = densityNs?.length ? densityNs : profile.density.ns;
-  let perCore = 0;
-  let densityVad = '';
-  for (const calls of ns) {
-    options.log(`voice: density ${calls} calls${pinned ? ' (pinned to CPU 1)' : ''}`);
-    const r = await run(
-      `density ${calls}`,
-      {
-        ...conversation,
-        calls,
-        rampMs: profile.density.rampMs,
-        warmupMs: profile.density.warmupMs,
-        measureMs: profile.density.measureMs,
-      },
-      pinned,
-    );
-    densityVad = r.vad;
-    const note = `${calls} real-time sandbox calls in one process${pinned ? ' pinned to one core (taskset -c 1)' : ' (NOT pinned: taskset unavailable)'}; full audio path incl. ${r.vad} VAD and WAV recording; ${r.jitter.frames} frames measured over ${profile.density.measureMs / 1000} s`;
-    const e = r.vad;
-    fig(e, `density_jitter_p99_n${calls}`, r.jitter.p99, 'ms', { target: T_JITTER_P99, note });
-    fig(e, `density_jitter_max_n${calls}`, r.jitter.max, 'ms', { note });
-    fig(e, `density_underruns_n${calls}`, r.underruns, 'count', { target: T_UNDERRUNS, note });
-    fig(e, `density_cpu_pct_n${calls}`, r.cpuPercent, '% of a core', { note });
-    fig(e, `density_runqueue_wait_pct_n${calls}`, r.runqueueWaitPercent, '% of wall', { note: WAIT_NOTE });
-    fig(e, `density_mem_per_call_n${calls}`, r.rssPerCallMb, 'MiB', {
-      note: 'RSS delta / N after a GC (heap share: see log)',
-    });
-    fig(e, `density_event_loop_p99_n${calls}`, r.eventLoopDelay.p99, 'ms', { note });
-    options.log(`  heap per call ${r.heapPerCallMb} MiB, skipped frames ${r.skippedFrames}, turns ${r.turns.length}`);
-    if (r.jitter.p99 <= T_JITTER_P99.value && r.underruns === 0) perCore = Math.max(perCore, calls);
+  if (parts.has('density')) {
+    const pinned = await tasksetWorks();
+    const ns = densityNs?.length ? densityNs : profile.density.ns;
+    for (const vad of densityVads) {
+      let perCore = 0;
+      let densityVad = '';
+      for (const calls of ns) {
+        options.log(`voice: density ${calls} calls, ${vad} VAD${pinned ? ' (pinned to CPU 1)' : ''}`);
+        const r = await run(
+          `density ${calls} ${vad}`,
+          {
+            ...conversation,
+            vad,
+            calls,
+            rampMs: profile.density.rampMs,
+            warmupMs: profile.density.warmupMs,
+            measureMs: profile.density.measureMs,
+          },
+          pinned,
+        );
+        densityVad = r.vad;
+        const note = `${calls} real-time sandbox calls in one process${pinned ? ' pinned to one core (taskset -c 1)' : ' (NOT pinned: taskset unavailable)'}; full audio path incl. ${r.vad} VAD and WAV recording; ${r.jitter.frames} frames measured over ${profile.density.measureMs / 1000} s`;
+        const e = r.vad;
+        fig(e, `density_jitter_p99_n${calls}`, r.jitter.p99, 'ms', { target: T_JITTER_P99, note });
+        fig(e, `density_jitter_max_n${calls}`, r.jitter.max, 'ms', { note });
+        fig(e, `density_underruns_n${calls}`, r.underruns, 'count', { target: T_UNDERRUNS, note });
+        fig(e, `density_cpu_pct_n${calls}`, r.cpuPercent, '% of a core', { note });
+        fig(e, `density_runqueue_wait_pct_n${calls}`, r.runqueueWaitPercent, '% of wall', { note: WAIT_NOTE });
+        fig(e, `density_mem_per_call_n${calls}`, r.rssPerCallMb, 'MiB', {
+          note: 'RSS delta / N after a GC (heap share: see log)',
+        });
+        fig(e, `density_event_loop_p99_n${calls}`, r.eventLoopDelay.p99, 'ms', { note });
+        options.log(
+          `  heap per call ${r.heapPerCallMb} MiB, skipped frames ${r.skippedFrames}, turns ${r.turns.length}`,
+        );
+        if (r.jitter.p99 <= T_JITTER_P99.value && r.underruns === 0) perCore = Math.max(perCore, calls);
+      }
+      fig(densityVad || null, 'density_calls_per_core', perCore, 'calls', {
+        target: T_CALLS_PER_CORE,
+        note: `largest N of ${ns.join('/')} with jitter p99 <= 5 ms and no underrun${pinned ? ' (pinned)' : ' (not pinned)'}`,
+      });
+    }
   }
-  fig(densityVad || null, 'density_calls_per_core', perCore, 'calls', {
-    target: T_CALLS_PER_CORE,
-    note: `largest N of ${ns.join('/')} with jitter p99 <= 5 ms and no underrun${pinned ? ' (pinned)' : ' (not pinned)'}`,
-  });
   options.note(`machine load per run (${cpuCount()} CPUs shared with other work): ${loads.join('; ')}`);
   return figures;
 }
@@ -252,8 +277,20 @@ function bargeInFigures(fig: Fig, r: RigResult, note: (line: string) => void): v
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'voice', 'child.ts');
 
-function runChild(rig: RigOptions, options: { pin: boolean; log: (line: string) => void }): Promise<RigResult> {
-  const node = [process.execPath, '--expose-gc', '--import', 'tsx', CHILD, JSON.stringify(rig)];
+function envList(name: string): string[] | undefined {
+  const list = process.env[name]
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return list?.length ? list : undefined;
+}
+
+function runChild(
+  rig: RigOptions,
+  options: { pin: boolean; log: (line: string) => void; cpuProfDir?: string },
+): Promise<RigResult> {
+  const prof = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+  const node = [process.execPath, '--expose-gc', ...prof, '--import', 'tsx', CHILD, JSON.stringify(rig)];
   const argv = options.pin ? ['taskset', '-c', '1', ...node] : node;
   const timeoutMs = rig.rampMs + rig.warmupMs + rig.measureMs + 90_000;
   return new Promise((resolve, reject) => {

@@ -20,7 +20,8 @@ import { startConversation } from '../../../packages/server/src/pipeline/convers
 import type { ConversationHandle, TurnLatency } from '../../../packages/server/src/pipeline/conversation/types.js';
 import { CallRecorder } from '../../../packages/server/src/pipeline/recording/call-recorder.js';
 import { agentConfig } from '../../../packages/server/src/pipeline/testing/conversation-harness.js';
-import { createVad } from '../../../packages/server/src/pipeline/vad/vad.js';
+import { SileroVad } from '../../../packages/server/src/pipeline/vad/silero.js';
+import { createVad, type Vad, type VadStream } from '../../../packages/server/src/pipeline/vad/vad.js';
 import { SandboxStt } from '../../../packages/server/src/providers/stt/sandbox.js';
 import { FakeLlm } from '../../../packages/server/src/providers/testing/fake-llm.js';
 import { FakeTts } from '../../../packages/server/src/providers/testing/fake-tts.js';
@@ -111,6 +112,13 @@ export interface RigResult {
   errors: number;
   firstError: string | null;
   voicemailDetections: number;
+  /**
+   * The VAD over the window: model windows and batched runs (silero: one `session.run` per batch;
+   * energy: 0/0) and frames the streams dropped because the model was more than 1 s behind.
+   */
+  vadStats: { windows: number; batches: number; droppedFrames: number };
+  /** Measured turns that had no STT final (endpointed on the `maxEndpointingMs` fallback). */
+  turnsWithoutFinal: number;
 }
 
 const SCRIPT_LINES = ['Yes.', 'Sure.', 'Okay.', 'That works.', 'Go ahead.', 'Right.', 'Sounds good.', 'Yes, please.'];
@@ -127,7 +135,21 @@ const ELD_RESOLUTION_MS = 10;
 export async function runRig(options: RigOptions, log: (line: string) => void): Promise<RigResult> {
   const clock = new RealClock();
   const meter = new JitterMeter();
-  const vad = await createVad({ prefer: options.vad, log });
+  const loaded = await createVad({ prefer: options.vad, log });
+  const vadStreams: VadStream[] = [];
+  // Keeps every stream the conversations open, to read silero's `droppedFrames` (the engine's own counter).
+  const vad: Vad = {
+    label: loaded.label,
+    createStream: (o) => {
+      const stream = loaded.createStream(o);
+      vadStreams.push(stream);
+      return stream;
+    },
+  };
+  const vadCounters = () => ({
+    ...(loaded instanceof SileroVad ? loaded.stats : { windows: 0, batches: 0 }),
+    droppedFrames: vadStreams.reduce((n, s) => n + ((s as { droppedFrames?: number }).droppedFrames ?? 0), 0),
+  });
   const voice = options.voice === 'espeak' && (await espeakAvailable()) ? 'espeak' : 'synthetic';
   const carrier = new SandboxCarrier({
     voice: voice === 'espeak' ? createEspeakVoice() : createSyntheticVoice(),
@@ -142,6 +164,7 @@ export async function runRig(options: RigOptions, log: (line: string) => void): 
   let errors = 0;
   let firstError: string | null = null;
   let voicemailDetections = 0;
+  let turnsWithoutFinal = 0;
 
   gc();
   const base = process.memoryUsage();
@@ -188,7 +211,10 @@ export async function runRig(options: RigOptions, log: (line: string) => void): 
       onEvent: (e) => {
         if (e.type === 'turn.latency') {
           const now = clock.now();
-          if (now >= windowStart && now <= windowEnd) turns.push(turnSample(e.latency, policy));
+          if (now >= windowStart && now <= windowEnd) {
+            turns.push(turnSample(e.latency, policy));
+            if (e.latency.stt_final === null) turnsWithoutFinal++;
+          }
         } else if (e.type === 'agent.interrupted') probe.agentInterrupted(clock.now());
         else if (e.type === 'caller.speech.started') probe.speechStarted(e.at, e.decidedAt);
         else if (e.type === 'voicemail.detected') voicemailDetections++;
@@ -225,6 +251,7 @@ export async function runRig(options: RigOptions, log: (line: string) => void): 
     return { underruns, skippedFrames };
   };
   const pacersAtStart = pacerTotals();
+  const vadAtStart = vadCounters();
   const cpuAtStart = process.cpuUsage();
   const schedAtStart = schedstat();
   const wallAtStart = clock.now();
@@ -241,6 +268,7 @@ export async function runRig(options: RigOptions, log: (line: string) => void): 
   const waitedMs = schedstat().waitMs - schedAtStart.waitMs;
   const wall = clock.now() - wallAtStart;
   const pacersAtEnd = pacerTotals();
+  const vadAtEnd = vadCounters();
   eld.disable();
   gc();
   const mem = process.memoryUsage();
@@ -287,6 +315,12 @@ export async function runRig(options: RigOptions, log: (line: string) => void): 
     errors,
     firstError,
     voicemailDetections,
+    vadStats: {
+      windows: vadAtEnd.windows - vadAtStart.windows,
+      batches: vadAtEnd.batches - vadAtStart.batches,
+      droppedFrames: vadAtEnd.droppedFrames - vadAtStart.droppedFrames,
+    },
+    turnsWithoutFinal,
   };
 }
 

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Clock } from '../clock.js';
+import { createSileroRunner, type SileroRunner } from './silero-runner.js';
 import { SpeechGate } from './speech-gate.js';
 import type { Vad, VadEvent, VadOptions, VadStream } from './vad.js';
 
@@ -16,7 +16,10 @@ import type { Vad, VadEvent, VadOptions, VadStream } from './vad.js';
  * current macrotask ends (setImmediate), so all streams fed by one tick of the carriers go in one
  * `session.run`. A stream has at most one window in a batch (its next window needs the state the
  * previous one produces). Batching 100 streams costs far less per window than running each alone
- * (NOTES.md). The session is limited to one intra-op thread: the process has calls to carry.
+ * (NOTES.md). The session is limited to one intra-op thread: the process has calls to carry. It
+ * runs in a worker thread by default (`silero-runner.ts`: a batch blocks its thread for
+ * milliseconds, which must not be the event loop's); while a batch is in the model, the next
+ * windows gather for the following one.
  *
  * On a virtual clock (one with `hold()`), a stream holds the clock while its window is in the
  * model, so virtual time does not run ahead of the VAD's decision.
@@ -28,7 +31,12 @@ const MAX_BATCH = 256;
 /** 1 s of audio: how far the model may fall behind a stream before its frames are dropped. */
 const PENDING_SAMPLES = 16000;
 
-type Ort = typeof import('onnxruntime-node');
+export interface SileroLoadOptions {
+  modelPath?: string;
+  log?: (message: string) => void;
+  /** Where the model runs: a worker thread (default) or the event loop's thread. */
+  thread?: 'worker' | 'main';
+}
 
 /**
  * The process's loaded models, by path. Deliberately process-wide, like a connection pool: every
@@ -47,7 +55,7 @@ export class SileroVad implements Vad {
   private constructor(private readonly batcher: SileroBatcher) {}
 
   /** The process's shared instance for this model (loaded on first use; a failed load is retried next time). */
-  static shared(options: { modelPath?: string; log?: (message: string) => void } = {}): Promise<SileroVad> {
+  static shared(options: SileroLoadOptions = {}): Promise<SileroVad> {
     const modelPath = options.modelPath ?? defaultModelPath();
     let loading = shared.get(modelPath);
     if (!loading) {
@@ -58,22 +66,18 @@ export class SileroVad implements Vad {
     return loading;
   }
 
-  /** Loads a new instance (about 40 ms); throws if onnxruntime-node or the model is missing or unexpected. */
-  static async load(options: { modelPath?: string; log?: (message: string) => void } = {}): Promise<SileroVad> {
-    const ort: Ort = await import('onnxruntime-node');
-    const modelPath = options.modelPath ?? defaultModelPath();
-    const session = await ort.InferenceSession.create(modelPath, {
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
+  /** Loads a new instance (about 40 ms, plus a worker's start); throws if onnxruntime-node or the model is missing or unexpected. */
+  static async load(options: SileroLoadOptions = {}): Promise<SileroVad> {
+    const runner = await createSileroRunner({
+      modelPath: options.modelPath ?? defaultModelPath(),
+      thread: options.thread ?? 'worker',
     });
-    const expected = ['input', 'sr', 'h', 'c'];
-    if (expected.some((name) => !session.inputNames.includes(name))) {
-      await session.release();
-      throw new Error(`unexpected Silero model inputs ${session.inputNames.join(', ')} (want ${expected.join(', ')})`);
-    }
-    return new SileroVad(new SileroBatcher(ort, session, options.log ?? ((m) => process.emitWarning(m))));
+    return new SileroVad(new SileroBatcher(runner, options.log ?? ((m) => process.emitWarning(m))));
+  }
+
+  /** The thread the model runs on. */
+  get thread(): 'worker' | 'main' {
+    return this.batcher.runner.thread;
   }
 
   createStream(options: VadOptions & { clock: Clock }): VadStream {
@@ -89,6 +93,11 @@ export class SileroVad implements Vad {
   idle(): Promise<void> {
     return this.batcher.idle();
   }
+
+  /** Frees the model (and ends its worker); for an instance from `load`, not the shared one. */
+  close(): Promise<void> {
+    return this.batcher.runner.close();
+  }
 }
 
 class SileroBatcher {
@@ -96,19 +105,15 @@ class SileroBatcher {
   private scheduled = false;
   private running = false;
   private readonly idleWaiters: (() => void)[] = [];
-  private readonly sr: Tensor;
   batches = 0;
   windows = 0;
 
   private loggedError = false;
 
   constructor(
-    private readonly ort: Ort,
-    private readonly session: InferenceSession,
+    readonly runner: SileroRunner,
     private readonly log: (message: string) => void,
-  ) {
-    this.sr = new ort.Tensor('int64', BigInt64Array.from([16000n]), []);
-  }
+  ) {}
 
   enqueue(stream: SileroVadStream): void {
     this.ready.add(stream);
@@ -141,7 +146,8 @@ class SileroBatcher {
       if (streams.length === MAX_BATCH) break;
     }
     const batch = streams.length;
-    // One allocation per batch (not per frame): onnxruntime wants tensors of the exact size.
+    // One allocation per batch (not per frame): onnxruntime wants tensors of the exact size, and a
+    // worker runner takes the buffers over.
     const input = new Float32Array(batch * WINDOW);
     const h = new Float32Array(batch * STATE);
     const c = new Float32Array(batch * STATE);
@@ -154,17 +160,8 @@ class SileroBatcher {
         c.set(s.c.subarray(layer * 64, layer * 64 + 64), (layer * batch + b) * 64);
       }
     }
-    const { Tensor: T } = this.ort;
     try {
-      const out = await this.session.run({
-        input: new T('float32', input, [batch, WINDOW]),
-        sr: this.sr,
-        h: new T('float32', h, [2, batch, 64]),
-        c: new T('float32', c, [2, batch, 64]),
-      });
-      const probabilities = out.output?.data as Float32Array;
-      const hn = out.hn?.data as Float32Array;
-      const cn = out.cn?.data as Float32Array;
+      const { probabilities, hn, cn } = await this.runner.run(batch, input, h, c);
       this.batches++;
       this.windows += batch;
       for (let b = 0; b < batch; b++) {
@@ -213,12 +210,18 @@ class SileroVadStream implements VadStream {
   private readonly clock: Clock;
   private readonly gate: SpeechGate;
   private readonly listeners: ((event: VadEvent) => void)[] = [];
-  /** Samples not yet consumed by the model, as floats: the complete windows first, then a partial one. */
-  private readonly pending = new Float32Array(PENDING_SAMPLES);
+  /**
+   * Samples not yet consumed by the model, as floats, from `pendingStart`: the complete windows
+   * first, then a partial one. Twice the 1 s limit, so consuming a window only moves the start and
+   * the rest is moved down once per second of audio, not once per window (a stream far behind
+   * copied up to 1 s of floats per window).
+   */
+  private pending = new Float32Array(2 * PENDING_SAMPLES);
+  private pendingStart = 0;
   private pendingLength = 0;
   /** Clock time at the end of each complete window in `pending`. */
   private readonly windowEnds: number[] = [];
-  /** Frames dropped because the model was more than 1 s behind (an overloaded process). */
+  /** Frames dropped because the model was more than 1 s behind on a real clock (an overloaded process). */
   droppedFrames = 0;
   private inFlight = false;
   private release: (() => void) | null = null;
@@ -257,11 +260,22 @@ class SileroVadStream implements VadStream {
 
   push(pcm16k: Int16Array): void {
     if (this.closed) return;
-    if (this.pendingLength + pcm16k.length > this.pending.length) {
-      this.droppedFrames++;
-      return;
+    if (this.pendingLength + pcm16k.length > PENDING_SAMPLES) {
+      // Virtual time is not late: a test or a `fast` run that feeds audio faster than the model
+      // reads it loses nothing (the buffer grows); on a real clock the frame is dropped.
+      if (!holdable(this.clock)) {
+        this.droppedFrames++;
+        return;
+      }
+      if (this.pendingStart + this.pendingLength + pcm16k.length > this.pending.length) this.grow();
     }
-    for (let i = 0; i < pcm16k.length; i++) this.pending[this.pendingLength + i] = (pcm16k[i] as number) / 32768;
+    if (this.pendingStart + this.pendingLength + pcm16k.length > this.pending.length) {
+      // Safe while a window is in the model: the batcher copied it when it built the batch.
+      this.pending.copyWithin(0, this.pendingStart, this.pendingStart + this.pendingLength);
+      this.pendingStart = 0;
+    }
+    const end = this.pendingStart + this.pendingLength;
+    for (let i = 0; i < pcm16k.length; i++) this.pending[end + i] = (pcm16k[i] as number) / 32768;
     this.pendingLength += pcm16k.length;
     const now = this.clock.now();
     while (Math.floor(this.pendingLength / WINDOW) > this.windowEnds.length) {
@@ -273,7 +287,7 @@ class SileroVadStream implements VadStream {
 
   /** The window at the head of the queue (read by the batcher while it builds the batch). */
   window(): Float32Array {
-    return this.pending.subarray(0, WINDOW);
+    return this.pending.subarray(this.pendingStart, this.pendingStart + WINDOW);
   }
 
   /** The model's probability for the head window. */
@@ -297,9 +311,17 @@ class SileroVadStream implements VadStream {
     this.releaseHold();
   }
 
+  /** Doubles the buffer (virtual clocks only), keeping what it holds. */
+  private grow(): void {
+    const grown = new Float32Array(this.pending.length * 2);
+    grown.set(this.pending.subarray(this.pendingStart, this.pendingStart + this.pendingLength));
+    this.pending = grown;
+    this.pendingStart = 0;
+  }
+
   /** Drops the head window; returns the clock time at its end. */
   private consumeHead(): number {
-    this.pending.copyWithin(0, WINDOW, this.pendingLength);
+    this.pendingStart += WINDOW;
     this.pendingLength -= WINDOW;
     return this.windowEnds.shift() as number;
   }
