@@ -11,10 +11,11 @@
 import { audioSuite } from './bench/audio.js';
 import { httpSuite } from './bench/http.js';
 import { importSuite } from './bench/import.js';
+import { providersSuite } from './bench/providers.js';
 import { type Figure, formatReport, type Suite } from './bench/report.js';
 import { voiceSuite } from './bench/voice.js';
 
-const SUITES: Suite[] = [httpSuite, importSuite, audioSuite, voiceSuite];
+const SUITES: Suite[] = [httpSuite, importSuite, audioSuite, voiceSuite, providersSuite];
 
 function usage(): string {
   return [

@@ -81,6 +81,17 @@ export const settingsSchema = z.object({
   CALLINGSCOUT_ALLOW_PRIVATE_URLS: bool.default(false),
   CALLINGSCOUT_BOOTSTRAP: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Encrypts tenants' own provider keys at rest (AES-256-GCM, providers/keys): 32 random bytes as
+   * base64 or 64 hex digits (`openssl rand -base64 32`). Without it, provider-key endpoints answer 503.
+   */
+  CALLINGSCOUT_SECRETS_KEY: z
+    .string()
+    .refine(
+      (v) => (/^[0-9a-f]{64}$/i.test(v) ? true : Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/=]+$/.test(v)),
+      'must be 32 bytes as base64 or 64 hex digits (openssl rand -base64 32)',
+    )
+    .optional(),
   OPENAI_API_KEY: optionalSecret,
   OPENAI_BASE_URL: z.url().optional(),
   DEEPGRAM_API_KEY: optionalSecret,
@@ -99,6 +110,7 @@ export const SETTING_NAMES = Object.keys(settingsSchema.shape) as SettingName[];
 /** Settings that are secrets: read back as `****`, never logged. */
 export const SECRET_SETTINGS: ReadonlySet<SettingName> = new Set<SettingName>([
   'ADMIN_TOKEN',
+  'CALLINGSCOUT_SECRETS_KEY',
   'DATABASE_URL',
   'REDIS_URL',
   'OPENAI_API_KEY',

@@ -60,12 +60,22 @@ export class ProviderError extends PlatformError {
   readonly provider: string;
   readonly status: number | undefined;
   readonly retryable: boolean;
+  /** How long the vendor asked us to wait before trying again (a 429's or 503's `Retry-After`), when it said. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(options: { provider: string; message: string; status?: number; retryable?: boolean; cause?: unknown }) {
+  constructor(options: {
+    provider: string;
+    message: string;
+    status?: number;
+    retryable?: boolean;
+    retryAfterMs?: number;
+    cause?: unknown;
+  }) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
     this.provider = options.provider;
     this.status = options.status;
     this.retryable = options.retryable ?? isRetryableStatus(options.status);
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -7,7 +7,15 @@ export function createLogger(level: string): Logger {
     base: { service: 'callingscout' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
-      paths: ['req.headers.authorization', 'headers.authorization', 'secret', '*.secret', 'keys.*.secret'],
+      paths: [
+        'req.headers.authorization',
+        'headers.authorization',
+        'secret',
+        '*.secret',
+        'keys.*.secret',
+        'api_key',
+        '*.api_key',
+      ],
       censor: '****',
     },
   });

@@ -21,6 +21,7 @@ import { registerOperationRoutes } from './routes/operations.js';
 import { registerPersonaRoutes } from './routes/personas.js';
 import { registerPhoneNumberRoutes } from './routes/phone-numbers.js';
 import { registerPlaybookRoutes } from './routes/playbooks.js';
+import { registerProviderKeyRoutes } from './routes/provider-keys.js';
 import { zodValidatorCompiler } from './validation.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -139,6 +140,7 @@ export async function buildApp(ctx: ApiContext): Promise<BuiltApp> {
   registerAgentTemplateRoutes(app, ctx);
   registerPlaybookRoutes(app, ctx);
   registerPersonaRoutes(app, ctx);
+  registerProviderKeyRoutes(app, ctx);
 
   app.get('/v1/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
 

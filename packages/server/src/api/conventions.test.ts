@@ -85,7 +85,7 @@ describe('HTTP conventions', () => {
     const errors = res.json().errors as Array<{ path: string; message: string }>;
     expect(errors.map((e) => e.path).sort()).toEqual(['name', 'stt.provider']);
     expect(errors.find((e) => e.path === 'stt.provider')?.message).toBe(
-      "unknown stt provider 'nope'; this server has 'sandbox'",
+      "unknown stt provider 'nope'; this server has 'sandbox', 'openai', 'deepgram'",
     );
   });
 
@@ -176,12 +176,23 @@ describe('HTTP conventions', () => {
       database: { engine: 'pglite', ok: true },
       rate_limits: { store: 'memory' },
     });
+    // Every provider of the spec's lists, by kind: the offline ones and the cloud adapters.
     expect(
       status
         .json()
-        .providers.map((p: { id: string }) => p.id)
+        .providers.map((p: { id: string; kind: string }) => `${p.kind}:${p.id}`)
         .sort(),
-    ).toEqual(['espeak', 'sandbox', 'scripted']);
+    ).toEqual([
+      'llm:openai',
+      'llm:scripted',
+      'realtime:openai',
+      'stt:deepgram',
+      'stt:openai',
+      'stt:sandbox',
+      'tts:elevenlabs',
+      'tts:espeak',
+      'tts:openai',
+    ]);
     expect((await t.request({ method: 'GET', url: '/v1/status', key: TEST_ADMIN_TOKEN })).statusCode).toBe(200);
   });
 

@@ -166,6 +166,16 @@ export interface PhoneNumbersTable {
   deleted_at: Timestamp | null;
 }
 
+/** A tenant's own provider key, sealed (migration 000007, providers/keys). */
+export interface ProviderKeysTable {
+  tenant_id: string;
+  provider: string;
+  sealed_key: string;
+  hint: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -185,6 +195,7 @@ export interface DB {
   contact_list_members: ContactListMembersTable;
   dnc_entries: DncEntriesTable;
   phone_numbers: PhoneNumbersTable;
+  provider_keys: ProviderKeysTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

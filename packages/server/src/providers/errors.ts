@@ -25,10 +25,28 @@ const TRANSIENT_NETWORK_CODES = new Set([
   'UND_ERR_CLOSED',
 ]);
 
-/** An HTTP response the vendor refused; `body` (truncated to 300 characters) helps whoever reads the log. */
-export function providerErrorFromStatus(provider: string, status: number, body?: string): ProviderError {
+/**
+ * An HTTP response the vendor refused; `body` (truncated to 300 characters) helps whoever reads the
+ * log; `retryAfter` is the response's `Retry-After` header (RFC 9110 §10.2.3: seconds or an HTTP date).
+ */
+export function providerErrorFromStatus(
+  provider: string,
+  status: number,
+  body?: string,
+  retryAfter?: string | null,
+): ProviderError {
   const detail = body?.trim() ? `: ${body.trim().slice(0, 300)}` : '';
-  return new ProviderError({ provider, status, message: `${provider} answered HTTP ${status}${detail}` });
+  const retryAfterMs = parseRetryAfter(retryAfter);
+  return new ProviderError({ provider, status, retryAfterMs, message: `${provider} answered HTTP ${status}${detail}` });
+}
+
+/** `Retry-After` in milliseconds: delay-seconds (`"2"`, `"0.5"` as some vendors send) or an HTTP date; else undefined. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value?.trim()) return undefined;
+  const seconds = Number(value.trim());
+  if (Number.isFinite(seconds)) return seconds >= 0 ? Math.round(seconds * 1000) : undefined;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** An attempt that took longer than the retry options allow: retryable, like a 408. */

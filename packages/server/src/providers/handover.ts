@@ -27,7 +27,7 @@ export class Handover {
   /** What to do after `error`; `midStream`: the failed session had produced output. Resolves after the backoff. */
   async next(error: ProviderError, midStream: boolean, signal: AbortSignal): Promise<number | null> {
     if (error.retryable && this.retries < this.retry.maxRetry) {
-      const delayMs = retryDelayMs(this.retry, this.retries);
+      const delayMs = retryDelayMs(this.retry, this.retries, error);
       this.retries++;
       this.options.onRetry?.({ provider: this.current.label, attempt: this.retries, delayMs, error });
       await this.options.clock.sleep(delayMs, signal);

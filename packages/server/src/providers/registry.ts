@@ -3,11 +3,15 @@ import type { Clock } from '../pipeline/clock.js';
 import { type AnyProvider, bindRef, type ProviderRef } from './bind-ref.js';
 import { type FallbackEvent, withFallback } from './fallback.js';
 import type { LlmProvider } from './llm/llm.js';
+import { openAiLlmFactory, openAiSttFactory, openAiTtsFactory } from './llm/openai-factories.js';
 import { ScriptedLlm } from './llm/scripted.js';
 import type { RetryOptions } from './provider.js';
+import { openAiRealtimeFactory } from './realtime/openai-factory.js';
 import type { RealtimeProvider } from './realtime/realtime.js';
+import { deepgramSttFactory } from './stt/deepgram-factory.js';
 import { SandboxStt, sandboxSttSettings } from './stt/sandbox.js';
 import type { SttProvider } from './stt/stt.js';
+import { elevenLabsTtsFactory } from './tts/elevenlabs-factory.js';
 import { EspeakTts, espeakAvailability } from './tts/espeak.js';
 import type { TtsProvider } from './tts/tts.js';
 
@@ -47,9 +51,15 @@ export type Availability = { ok: true } | { ok: false; reason: string };
 /** How the registry makes one kind of provider. */
 export interface ProviderFactory<K extends ProviderKind> {
   /** A provider for one call; the registry binds the ref's model, voice and options to it. */
-  create(context: { clock: Clock; ref: Omit<ProviderRef, 'fallback'>; env: NodeJS.ProcessEnv }): ProviderOf<K>;
-  /** Credentials present (default: yes). Decides whether test mode may use it. */
-  configured?(env: NodeJS.ProcessEnv): boolean;
+  create(context: {
+    clock: Clock;
+    ref: Omit<ProviderRef, 'fallback'>;
+    env: NodeJS.ProcessEnv;
+    /** The tenant's own key for this provider id (bring your own key), decrypted; preferred to the operator's. */
+    tenantKey?: string;
+  }): ProviderOf<K>;
+  /** Credentials present (default: yes), the tenant's own key counting. Decides whether test mode may use it. */
+  configured?(env: NodeJS.ProcessEnv, tenantKey?: string): boolean;
   /** Checked at start (`availability()`); default: available when configured. */
   check?(env: NodeJS.ProcessEnv): Promise<Availability>;
 }
@@ -60,6 +70,8 @@ export interface CreateProviderOptions {
   mode: 'test' | 'live';
   /** The tenant's settings; `sandbox_use_real_providers` keeps the agent's own providers in test mode. */
   settings?: { sandbox_use_real_providers?: boolean };
+  /** The tenant's own provider keys by provider id (`openai`, `deepgram`, `elevenlabs`), decrypted (providers/keys). */
+  keys?: Readonly<Record<string, string>>;
   retry?: Partial<RetryOptions>;
   onFallback?: (event: FallbackEvent) => void;
   onRetry?: (info: { provider: string; attempt: number; delayMs: number; error: Error }) => void;
@@ -124,12 +136,13 @@ export class ProviderRegistry {
   resolve(
     kind: ProviderKind,
     ref: ProviderRef,
-    options: Pick<CreateProviderOptions, 'mode' | 'settings'>,
+    options: Pick<CreateProviderOptions, 'mode' | 'settings' | 'keys'>,
   ): ProviderResolution {
     const { fallback, ...primary } = ref;
     const usable = (r: Omit<ProviderRef, 'fallback'>) => {
       const entry = this.byKind.get(kind)?.get(r.provider);
-      return entry?.factory !== undefined && (entry.info.offline || (entry.factory.configured?.(this.env) ?? true));
+      const configured = entry?.factory?.configured?.(this.env, options.keys?.[r.provider]) ?? true;
+      return entry?.factory !== undefined && (entry.info.offline || configured);
     };
     const offlineAlready = this.get(kind, primary.provider)?.offline === true;
     if (
@@ -159,7 +172,11 @@ export class ProviderRegistry {
           retryable: false,
           message: `The ${kind} provider '${r.provider}' is not available in this build.`,
         });
-      return bindRef(entry.factory.create({ clock: options.clock, ref: r, env: this.env }) as AnyProvider, r);
+      const tenantKey = options.keys?.[r.provider];
+      return bindRef(
+        entry.factory.create({ clock: options.clock, ref: r, env: this.env, tenantKey }) as AnyProvider,
+        r,
+      );
     };
     const primary = make(resolution.primary);
     const fallback = resolution.fallback ? make(resolution.fallback) : undefined;
@@ -208,6 +225,31 @@ export function defaultProviderRegistry(env: NodeJS.ProcessEnv = process.env): P
       description: 'espeak-ng speech synthesis: real audio, no network.',
     },
     { create: ({ clock }) => new EspeakTts({ clock }), check: () => espeakAvailability() },
+  );
+  const compatible = 'any OpenAI-compatible server (OPENAI_BASE_URL or the agent option base_url)';
+  registry.register(
+    { id: 'openai', kind: 'llm', offline: false, description: `Chat Completions, streaming, on ${compatible}.` },
+    openAiLlmFactory,
+  );
+  registry.register(
+    { id: 'openai', kind: 'stt', offline: false, description: `Batch transcription per utterance on ${compatible}.` },
+    openAiSttFactory,
+  );
+  registry.register(
+    { id: 'openai', kind: 'tts', offline: false, description: `Speech, streamed as PCM, on ${compatible}.` },
+    openAiTtsFactory,
+  );
+  registry.register(
+    { id: 'deepgram', kind: 'stt', offline: false, description: 'Deepgram live streaming transcription (WebSocket).' },
+    deepgramSttFactory,
+  );
+  registry.register(
+    { id: 'elevenlabs', kind: 'tts', offline: false, description: 'ElevenLabs WebSocket input streaming synthesis.' },
+    elevenLabsTtsFactory,
+  );
+  registry.register(
+    { id: 'openai', kind: 'realtime', offline: false, description: 'OpenAI Realtime speech to speech (WebSocket).' },
+    openAiRealtimeFactory,
   );
   return registry;
 }

@@ -25,9 +25,19 @@ export function resolveRetry(retry: Partial<RetryOptions> | undefined): RetryOpt
   return { ...DEFAULT_RETRY, ...retry };
 }
 
-/** Wait before retry number `retry` (0-based). */
-export function retryDelayMs(options: RetryOptions, retry: number): number {
-  return options.retryIntervalMs * 2 ** retry;
+/**
+ * The longest `Retry-After` honoured: a caller hears more than ~2 s of silence as a dead line, so a
+ * vendor asking for longer is waited on for 2 s (then the fallback takes over if that fails too).
+ */
+export const MAX_RETRY_AFTER_MS = 2000;
+
+/**
+ * Wait before retry number `retry` (0-based): the backoff, or the vendor's `Retry-After` (429, 503)
+ * when longer, capped at `MAX_RETRY_AFTER_MS`.
+ */
+export function retryDelayMs(options: RetryOptions, retry: number, error?: { retryAfterMs?: number }): number {
+  const backoff = options.retryIntervalMs * 2 ** retry;
+  return Math.max(backoff, Math.min(error?.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS));
 }
 
 /** An AbortController that also aborts when `parent` does. */
@@ -79,7 +89,7 @@ export async function withRetry<T>(
       if (options.signal?.aborted) throw options.signal.reason ?? caught;
       const error = toProviderError(options.provider, caught);
       if (!error.retryable || n >= retry.maxRetry) throw error;
-      const delayMs = retryDelayMs(retry, n);
+      const delayMs = retryDelayMs(retry, n, error);
       options.onRetry?.({ attempt: n + 1, delayMs, error });
       await options.clock.sleep(delayMs, options.signal);
     }
@@ -107,7 +117,7 @@ export async function* retryStream<T>(
       if (options.signal?.aborted) return;
       const error = toProviderError(options.provider, caught);
       if (!error.retryable || n >= retry.maxRetry) throw error;
-      const delayMs = retryDelayMs(retry, n);
+      const delayMs = retryDelayMs(retry, n, error);
       options.onRetry?.({ attempt: n + 1, delayMs, error });
       try {
         await options.clock.sleep(delayMs, options.signal);

@@ -59,7 +59,14 @@ export interface LlmContext {
 export type LlmDelta =
   | { type: 'text'; text: string }
   | { type: 'tool_call'; call: LlmToolCall }
-  | { type: 'done'; finishReason: 'stop' | 'tool_calls' | 'length' | 'cancelled'; usage?: LlmUsage };
+  | {
+      type: 'done';
+      finishReason: 'stop' | 'tool_calls' | 'length' | 'cancelled';
+      /** Tokens billed for this completion (cost), when the provider reported them. */
+      usage?: LlmUsage;
+      /** Milliseconds (call's clock) from sending the request to the first text or tool-call byte, when measured. */
+      firstTokenMs?: number;
+    };
 
 export interface LlmUsage {
   promptTokens: number;

@@ -37,4 +37,17 @@ export type RealtimeEvent =
   | { type: 'speech_started'; at: number }
   | { type: 'speech_stopped'; at: number }
   | { type: 'tool_call'; callId: string; name: string; arguments: string }
-  | { type: 'response_done'; responseId: string };
+  | {
+      type: 'response_done';
+      responseId: string;
+      /** Tokens billed for this response (cost), when the provider reported them; audio tokens are part of the totals. */
+      usage?: RealtimeUsage;
+    };
+
+export interface RealtimeUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Of `inputTokens`/`outputTokens`, those that were audio (priced differently from text). */
+  inputAudioTokens?: number;
+  outputAudioTokens?: number;
+}

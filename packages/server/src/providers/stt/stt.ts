@@ -53,6 +53,8 @@ export type SttEvent =
       words?: readonly { text: string; startMs: number; endMs: number }[];
       /** The provider thinks the utterance is complete (e.g. Deepgram `speech_final`). */
       endOfUtterance: boolean;
+      /** Seconds of audio billed for this final (cost), when the provider bills per request (batch transcription). */
+      audioSeconds?: number;
       at: number;
     }
   | { type: 'speech_ended'; at: number };

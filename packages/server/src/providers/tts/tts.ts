@@ -38,4 +38,10 @@ export type TtsChunk =
   /** Mono PCM16 at the stream's rate, any length; the stream does not reuse the buffer. */
   | { type: 'audio'; pcm: Int16Array; segment: number }
   /** All audio of `segment` has been yielded; `text` is what it spoke. */
-  | { type: 'segment_end'; segment: number; text: string };
+  | {
+      type: 'segment_end';
+      segment: number;
+      text: string;
+      /** Characters billed for this segment (cost), when the provider bills by character. */
+      characters?: number;
+    };
