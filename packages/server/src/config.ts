@@ -80,6 +80,28 @@ export const settingsSchema = z.object({
   CALLINGSCOUT_SHUTDOWN_GRACE_SEC: z.coerce.number().min(0).max(3600).default(30),
   CALLINGSCOUT_ALLOW_PRIVATE_URLS: bool.default(false),
   CALLINGSCOUT_BOOTSTRAP: bool.default(true),
+  /** Webhook deliveries sent at once by one process (events/delivery). */
+  CALLINGSCOUT_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(200),
+  /** Attempts in flight to one receiver (subscription or URL) per process, so a slow one cannot take every slot. */
+  CALLINGSCOUT_WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(50),
+  /** A receiver that has not answered within this is a failed attempt (Standard Webhooks: 2xx within 10 s). */
+  CALLINGSCOUT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(10_000),
+  /** Seconds between webhook attempts after the first (protocols.md); tests shorten it. */
+  CALLINGSCOUT_WEBHOOK_RETRY_SCHEDULE: z
+    .preprocess(
+      (v) => (typeof v === 'string' ? v.split(',').map((p) => Number(p.trim())) : v),
+      z.array(z.number().positive('must be positive seconds')).min(1).max(30),
+    )
+    .default([5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400]),
+  /** How often idle job queues look for due work besides NOTIFY wake-ups. */
+  CALLINGSCOUT_JOB_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(1000),
+  /** A live stream whose unsent data passes this is disconnected (slow consumer). */
+  CALLINGSCOUT_STREAM_MAX_BUFFER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  CALLINGSCOUT_STREAM_HEARTBEAT_SEC: z.coerce.number().min(0.05).max(300).default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Encrypts tenants' own provider keys at rest (AES-256-GCM, providers/keys): 32 random bytes as

@@ -12,6 +12,7 @@ import { RedisRateLimiter } from './api/rate-limit/redis-limiter.js';
 import type { Settings } from './config.js';
 import { type Database, openDatabase } from './db/connection.js';
 import { migrate, withStartupLock } from './db/migrate.js';
+import { createEventServices, type EventServices } from './events/services.js';
 import { createLogger } from './logger.js';
 import { defaultProviderRegistry } from './providers/registry.js';
 import { RuntimeSettings } from './runtime-settings.js';
@@ -30,6 +31,8 @@ export interface Platform {
   app: App;
   db: Database;
   settings: RuntimeSettings;
+  /** Event bus, live control and job runner (the calls subsystem emits and registers through it). */
+  events: EventServices;
   /** The default tenant and its keys when this start created them (empty database). */
   bootstrap: NewTenant | undefined;
   /** Starts listening on HOST:PORT; resolves to the address. */
@@ -56,6 +59,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     }));
 
   let redis: Redis | undefined;
+  let events: EventServices | undefined;
   try {
     const bootstrap = await withStartupLock(db, async (conn) => {
       const applied = await migrate(conn);
@@ -88,6 +92,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const keyCache = new KeyCache({ db, now });
     await keyCache.start();
 
+    events = createEventServices({ db, settings, logger, now, runJobs: base.CALLINGSCOUT_ROLE !== 'api' });
+    await events.start();
+
     const ctx: ApiContext = {
       db,
       settings,
@@ -98,6 +105,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       logger,
       now,
       startedAt: new Date(now()),
+      events,
     };
     const { app, pruneIdempotency } = await buildApp(ctx);
     const pruneTimer = setInterval(() => {
@@ -110,6 +118,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       app,
       db,
       settings,
+      events,
       bootstrap,
       async listen() {
         return app.listen({ host: base.HOST, port: base.PORT });
@@ -119,12 +128,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         closed = true;
         clearInterval(pruneTimer);
         await app.close();
+        await events?.stop({ graceMs: base.CALLINGSCOUT_SHUTDOWN_GRACE_SEC * 1000 });
         await limiter.close();
         await redis?.quit().catch(() => {});
         if (ownsDb) await db.close();
       },
     };
   } catch (err) {
+    await events?.stop({ graceMs: 0 }).catch(() => {});
     redis?.disconnect();
     if (ownsDb) await db.close().catch(() => {});
     throw err;

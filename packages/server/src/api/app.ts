@@ -17,11 +17,14 @@ import { registerAgentRoutes } from './routes/agents.js';
 import { registerContactListRoutes } from './routes/contact-lists.js';
 import { registerContactRoutes } from './routes/contacts.js';
 import { registerDncRoutes } from './routes/dnc.js';
+import { registerEventRoutes } from './routes/events.js';
 import { registerOperationRoutes } from './routes/operations.js';
 import { registerPersonaRoutes } from './routes/personas.js';
 import { registerPhoneNumberRoutes } from './routes/phone-numbers.js';
 import { registerPlaybookRoutes } from './routes/playbooks.js';
 import { registerProviderKeyRoutes } from './routes/provider-keys.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
+import { registerStreamRoutes } from './streams/routes.js';
 import { zodValidatorCompiler } from './validation.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -141,6 +144,9 @@ export async function buildApp(ctx: ApiContext): Promise<BuiltApp> {
   registerPlaybookRoutes(app, ctx);
   registerPersonaRoutes(app, ctx);
   registerProviderKeyRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
+  registerEventRoutes(app, ctx);
+  registerStreamRoutes(app, ctx);
 
   app.get('/v1/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
 

@@ -11,6 +11,7 @@ import type { Scope } from '../accounts/scopes.js';
 import type { EndpointClass } from '../config.js';
 import type { Database } from '../db/connection.js';
 import type { Mode, Tenant } from '../db/schema.js';
+import type { EventServices } from '../events/services.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { RuntimeSettings } from '../runtime-settings.js';
 import type { Metrics } from './metrics.js';
@@ -38,6 +39,8 @@ export interface ApiContext {
   /** Milliseconds since the epoch; injected so tests can move time. */
   now: () => number;
   startedAt: Date;
+  /** The event bus, live control and the job runner (events/services.ts). */
+  events: EventServices;
 }
 
 /** Who is calling, set by the auth middleware. */

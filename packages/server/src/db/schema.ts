@@ -166,6 +166,54 @@ export interface PhoneNumbersTable {
   deleted_at: Timestamp | null;
 }
 
+/** The job queue (migration 000006, jobs/). */
+export interface JobsTable {
+  id: Generated<number>;
+  queue: string;
+  payload: Json<Record<string, unknown>>;
+  run_at: Timestamp;
+  attempts: ColumnType<number, number | undefined, number>;
+  max_attempts: ColumnType<number, number | undefined, number>;
+  key: string | null;
+  locked_by: string | null;
+  locked_at: Timestamp | null;
+  last_error: string | null;
+  failed_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Stored events (events/). */
+export interface EventsTable {
+  id: string;
+  tenant_id: string;
+  livemode: boolean;
+  type: string;
+  /** JSON text of the object snapshot (a `json` column: kept as written). */
+  data: ColumnType<unknown, string, string>;
+  call_id: string | null;
+  campaign_id: string | null;
+  batch_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface WebhookSubscriptionsTable {
+  id: string;
+  tenant_id: string;
+  livemode: boolean;
+  url: string;
+  event_types: Json<string[]>;
+  description: string | null;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  disabled_reason: string | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
 /** A tenant's own provider key, sealed (migration 000007, providers/keys). */
 export interface ProviderKeysTable {
   tenant_id: string;
@@ -174,6 +222,46 @@ export interface ProviderKeysTable {
   hint: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export interface WebhookTenantSecretsTable {
+  tenant_id: string;
+  livemode: boolean;
+  secret: string;
+  created_at: Timestamp;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  tenant_id: string;
+  livemode: boolean;
+  event_id: string;
+  subscription_id: string | null;
+  url: string | null;
+  status: ColumnType<'pending' | 'succeeded' | 'failed', 'pending' | 'succeeded' | 'failed' | undefined>;
+  attempts: ColumnType<number, number | undefined, number>;
+  job_id: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  number: number;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+  response_excerpt: string | null;
+  created_at: Timestamp;
+}
+
+export interface CallControlOwnersTable {
+  call_id: string;
+  owner: string;
+  registered_at: Timestamp;
 }
 
 export interface SchemaMigrationsTable {
@@ -197,6 +285,13 @@ export interface DB {
   phone_numbers: PhoneNumbersTable;
   provider_keys: ProviderKeysTable;
   schema_migrations: SchemaMigrationsTable;
+  jobs: JobsTable;
+  events: EventsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_tenant_secrets: WebhookTenantSecretsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  call_control_owners: CallControlOwnersTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

@@ -11,6 +11,7 @@ import {
   storedConfig,
 } from '../../agents/store.js';
 import { notFound } from '../../errors.js';
+import { emitEvent } from '../../events/emit.js';
 import { type ApiContext, type App, tenantOf } from '../context.js';
 import { listSchema, pageQuery, paginateJson } from '../pagination.js';
 import { BEARER, commonErrors, deletedObject, idParams, queryBool, sendJson } from '../schemas.js';
@@ -40,10 +41,20 @@ export function registerAgentRoutes(app: App, ctx: ApiContext): void {
       response: { 201: agentResponse, ...commonErrors },
     },
     handler: async (request, reply) => {
-      const { tenant } = tenantOf(request.auth);
+      const { tenant, mode } = tenantOf(request.auth);
       checkRules(request.body);
-      const row = await insertAgent(db, tenant.id, request.body);
-      return sendJson(reply.code(201), agentJson(row));
+      const json = await db.transaction().execute(async (trx) => {
+        const text = agentJson(await insertAgent(trx, tenant.id, request.body));
+        await emitEvent(trx, {
+          tenantId: tenant.id,
+          livemode: mode === 'live',
+          type: 'agent.created',
+          dataJson: text,
+          data: null,
+        });
+        return text;
+      });
+      return sendJson(reply.code(201), json);
     },
   });
 
@@ -91,9 +102,9 @@ export function registerAgentRoutes(app: App, ctx: ApiContext): void {
       response: { 200: agentResponse, ...commonErrors },
     },
     handler: async (request, reply) => {
-      const { tenant } = tenantOf(request.auth);
+      const { tenant, mode } = tenantOf(request.auth);
       const id = request.params.id;
-      const updated = await db.transaction().execute(async (trx) => {
+      const json = await db.transaction().execute(async (trx) => {
         const row = await findAgent(trx, tenant.id, id, { forUpdate: true });
         if (!row) throw notFound('agent', id);
         const parsed = agentObject.safeParse(mergeAgentPatch(storedConfig(row), request.body as Partial<AgentConfig>));
@@ -101,9 +112,17 @@ export function registerAgentRoutes(app: App, ctx: ApiContext): void {
         checkRules(parsed.data);
         const stored = await replaceAgent(trx, tenant.id, id, parsed.data);
         if (!stored) throw notFound('agent', id);
-        return stored;
+        const text = agentJson(stored);
+        await emitEvent(trx, {
+          tenantId: tenant.id,
+          livemode: mode === 'live',
+          type: 'agent.updated',
+          dataJson: text,
+          data: null,
+        });
+        return text;
       });
-      return sendJson(reply, agentJson(updated));
+      return sendJson(reply, json);
     },
   });
 
@@ -117,9 +136,14 @@ export function registerAgentRoutes(app: App, ctx: ApiContext): void {
       response: { 200: deletedObject('agent'), ...commonErrors },
     },
     handler: async (request) => {
-      const { tenant } = tenantOf(request.auth);
-      if (!(await deleteAgent(db, tenant.id, request.params.id))) throw notFound('agent', request.params.id);
-      return { id: request.params.id, object: 'agent' as const, deleted: true as const };
+      const { tenant, mode } = tenantOf(request.auth);
+      const deleted = { id: request.params.id, object: 'agent' as const, deleted: true as const };
+      await db.transaction().execute(async (trx) => {
+        if (!(await deleteAgent(trx, tenant.id, request.params.id))) throw notFound('agent', request.params.id);
+        // Events: agent.created/deleted are history and streams only (not among api.md's 15 webhook types).
+        await emitEvent(trx, { tenantId: tenant.id, livemode: mode === 'live', type: 'agent.deleted', data: deleted });
+      });
+      return deleted;
     },
   });
 }
