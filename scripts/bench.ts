@@ -9,6 +9,7 @@
  * A suite is a module in scripts/bench/ exporting a `Suite`; add it to SUITES below.
  */
 import { audioSuite } from './bench/audio.js';
+import { complianceSuite } from './bench/compliance.js';
 import { eventsSuite } from './bench/events.js';
 import { httpSuite } from './bench/http.js';
 import { importSuite } from './bench/import.js';
@@ -16,7 +17,7 @@ import { providersSuite } from './bench/providers.js';
 import { type Figure, formatReport, type Suite } from './bench/report.js';
 import { voiceSuite } from './bench/voice.js';
 
-const SUITES: Suite[] = [httpSuite, importSuite, audioSuite, voiceSuite, eventsSuite, providersSuite];
+const SUITES: Suite[] = [httpSuite, importSuite, audioSuite, voiceSuite, eventsSuite, providersSuite, complianceSuite];
 
 function usage(): string {
   return [

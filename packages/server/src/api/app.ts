@@ -14,6 +14,7 @@ import { registerAccountRoutes } from './routes/accounts.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerAgentTemplateRoutes } from './routes/agent-templates.js';
 import { registerAgentRoutes } from './routes/agents.js';
+import { registerComplianceRoutes } from './routes/compliance.js';
 import { registerContactListRoutes } from './routes/contact-lists.js';
 import { registerContactRoutes } from './routes/contacts.js';
 import { registerDncRoutes } from './routes/dnc.js';
@@ -146,6 +147,7 @@ export async function buildApp(ctx: ApiContext): Promise<BuiltApp> {
   registerProviderKeyRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerEventRoutes(app, ctx);
+  registerComplianceRoutes(app, ctx);
   registerStreamRoutes(app, ctx);
 
   app.get('/v1/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());

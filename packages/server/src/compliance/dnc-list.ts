@@ -34,3 +34,35 @@ export async function dncNumbersAmong(
     .execute();
   return new Set(rows.map((r) => r.phone));
 }
+
+/**
+ * The gate's one-statement lookup: whether `e164` is listed, and when the newest national registry
+ * extract row arrived (null without one), so the `dnc` rule costs one round trip, not two.
+ */
+export async function dncStatus(
+  db: Kysely<DB>,
+  tenantId: string,
+  e164: string,
+): Promise<{ listed: boolean; registryImportedAt: Date | null }> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .exists(
+          eb.selectFrom('dnc_entries').select('phone').where('tenant_id', '=', tenantId).where('phone', '=', e164),
+        )
+        .as('listed'),
+      eb
+        .selectFrom('dnc_entries')
+        .select('created_at')
+        .where('tenant_id', '=', tenantId)
+        .where('source', '=', 'registry')
+        .orderBy('created_at', 'desc')
+        .limit(1)
+        .as('registry_at'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    listed: Boolean(row.listed),
+    registryImportedAt: row.registry_at ? new Date(row.registry_at as Date | string) : null,
+  };
+}

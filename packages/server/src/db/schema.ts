@@ -264,6 +264,27 @@ export interface CallControlOwnersTable {
   registered_at: Timestamp;
 }
 
+/** Decisions of the compliance gate (migration 000008, compliance/). */
+export interface ComplianceChecksTable {
+  id: string;
+  tenant_id: string;
+  livemode: boolean;
+  call_id: string | null;
+  kind: 'dial' | 'preview';
+  to_number: string;
+  from_number: string | null;
+  agent_id: string | null;
+  contact_id: string | null;
+  decision: 'allow' | 'defer' | 'deny';
+  reasons: Json<string[]>;
+  verdicts: Json<unknown[]>;
+  obligations: Json<Record<string, boolean>>;
+  defer_until: Timestamp | null;
+  evaluated_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -285,6 +306,7 @@ export interface DB {
   phone_numbers: PhoneNumbersTable;
   provider_keys: ProviderKeysTable;
   schema_migrations: SchemaMigrationsTable;
+  compliance_checks: ComplianceChecksTable;
   jobs: JobsTable;
   events: EventsTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
