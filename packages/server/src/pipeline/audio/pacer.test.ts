@@ -252,6 +252,36 @@ describe('PacerGroup', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('never serves a member a frame period early when its slot shares a set with an earlier one', async () => {
+    // Slots are kept modulo a frame (10 sets of 2 ms), so a pacer due at slot k sits in the same
+    // set as slot k − 10. A busy group visits that set before k: the member must wait for its own
+    // deadline, not send ~20 ms early (this was the density bench's ~18 ms interval jitter).
+    const clock = new VirtualClock();
+    const group = new PacerGroup({ clock });
+    const busy = Array.from({ length: 10 }, () => recordingPacer(clock, { group }));
+    for (const [i, p] of busy.entries()) {
+      p.pacer.start();
+      await clock.advance(i === 0 ? 0 : 2);
+      p.pacer.push(ramp(160 * 20));
+    }
+    const b = recordingPacer(clock, { group });
+    b.pacer.start();
+    await clock.advance(3);
+    b.pacer.push(ramp(160 * 6));
+    b.pacer.finish();
+    await clock.advance(200);
+    const at = b.sent.map((s) => s.at);
+    expect(at.length).toBe(6);
+    const intervals = at.slice(1).map((t, i) => t - (at[i] as number));
+    // The grid moves to the nearest 2 ms slot once (≤ 1 ms), then exactly 20 ms.
+    expect(Math.abs((intervals[0] as number) - 20)).toBeLessThanOrEqual(1);
+    for (const dt of intervals.slice(1)) expect(dt).toBe(20);
+    for (const p of busy) {
+      const times = p.sent.map((s) => s.at);
+      for (let i = 1; i < times.length; i++) expect((times[i] as number) - (times[i - 1] as number)).toBe(20);
+    }
+  });
+
   it('shares one group per clock', () => {
     const clock = new VirtualClock();
     expect(PacerGroup.shared(clock)).toBe(PacerGroup.shared(clock));
