@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { PlatformError } from '../../errors.js';
+import { parseWav, wavSamples } from '../../pipeline/audio/wav.js';
 import type { TimedWord } from '../../pipeline/speech-mark.js';
 import { resampleTo8k } from './narrowband.js';
 import { type CalleeVoice, splitWords, type VoiceAudio } from './voice.js';
@@ -76,40 +77,19 @@ function speak(options: { binary: string; voice: string; wordsPerMinute: number;
 }
 
 /** Reads espeak's WAV. Its header's sizes are placeholders when writing to a pipe, so the data runs to the end. */
-export function parseWav(wav: Buffer): { pcm: Int16Array; sampleRate: number } {
-  if (wav.length < 12 || wav.toString('ascii', 0, 4) !== 'RIFF' || wav.toString('ascii', 8, 12) !== 'WAVE') {
-    throw new PlatformError('espeak-ng did not write a WAV file.');
+function readWav(wav: Buffer): { pcm: Int16Array; sampleRate: number } {
+  try {
+    const parsed = parseWav(wav);
+    if (parsed.channels !== 1 || parsed.encoding !== 'pcm16')
+      throw new Error(`${parsed.channels} channels, ${parsed.encoding}`);
+    return { pcm: wavSamples(parsed), sampleRate: parsed.sampleRate };
+  } catch (err) {
+    throw new PlatformError(`espeak-ng did not write a mono PCM16 WAV file: ${(err as Error).message}`);
   }
-  let offset = 12;
-  let sampleRate = 0;
-  while (offset + 8 <= wav.length) {
-    const id = wav.toString('ascii', offset, offset + 4);
-    const size = wav.readUInt32LE(offset + 4);
-    if (id === 'fmt ') {
-      const format = wav.readUInt16LE(offset + 8);
-      const channels = wav.readUInt16LE(offset + 10);
-      const bits = wav.readUInt16LE(offset + 22);
-      if (format !== 1 || channels !== 1 || bits !== 16) {
-        throw new PlatformError(
-          `espeak-ng wrote format ${format}, ${channels} channels, ${bits} bits; expected mono PCM16.`,
-        );
-      }
-      sampleRate = wav.readUInt32LE(offset + 12);
-    } else if (id === 'data') {
-      if (sampleRate === 0) break;
-      const start = offset + 8;
-      const end = Math.min(wav.length, start + size) & ~1;
-      const pcm = new Int16Array((end - start) / 2);
-      for (let i = 0; i < pcm.length; i++) pcm[i] = wav.readInt16LE(start + 2 * i);
-      return { pcm, sampleRate };
-    }
-    offset += 8 + size + (size & 1);
-  }
-  throw new PlatformError('espeak-ng wrote a WAV without format or data.');
 }
 
 function toVoiceAudio(wav: Buffer, text: string): VoiceAudio {
-  const parsed = parseWav(wav);
+  const parsed = readWav(wav);
   const pcm = resampleTo8k(parsed.pcm, parsed.sampleRate);
   return { pcm, sampleRate: 8000, words: estimateWords(pcm, 8000, text) };
 }

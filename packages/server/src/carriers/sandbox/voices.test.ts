@@ -53,10 +53,14 @@ describe('resampleTo8k', () => {
     expect(20 * Math.log10(rms(stop, 200, stop.length - 200) / rms(pass, 200, pass.length - 200))).toBeLessThan(-50);
   });
 
-  it('returns 8 kHz input as is and refuses to upsample', () => {
+  it('returns 8 kHz input as is and refuses a rate no voice speaks at', () => {
     const pcm = sine(440, 8000, 0.1);
     expect(resampleTo8k(pcm, 8000)).toBe(pcm);
-    expect(() => resampleTo8k(pcm, 4000)).toThrow(/downsampling/);
+    expect(() => resampleTo8k(pcm, 4000)).toThrow(/4000 Hz/);
+    // 16 kHz goes through the pipeline's resampler: half the samples, the tone kept.
+    const from16 = resampleTo8k(sine(1000, 16_000, 1), 16_000);
+    expect(from16.length).toBe(8000);
+    expect(rms(from16, 200, 7800) / rms(sine(1000, 8000, 1))).toBeCloseTo(1, 1);
   });
 });
 

@@ -1,10 +1,10 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ProviderError } from '../../errors.js';
+import { Resampler22050 } from '../../pipeline/audio/resample-22050.js';
 import type { Clock } from '../../pipeline/clock.js';
 import { AsyncQueue } from '../async-queue.js';
 import type { Availability } from '../registry.js';
-import { Resampler22050 } from './resample-22050.js';
 import type { TtsChunk, TtsProvider, TtsStream, TtsStreamOptions } from './tts.js';
 import { WavStreamReader } from './wav-stream.js';
 

@@ -1,6 +1,7 @@
 /**
  * A streaming windowed-sinc resampler from espeak-ng's fixed 22,050 Hz to the pipeline's rates
- * (8, 16 or 24 kHz; part B's `pipeline/audio/resampler.ts` covers only those between themselves).
+ * (8, 16 or 24 kHz; `resampler.ts` covers only those between themselves). The espeak TTS and the
+ * sandbox's espeak callee voice both use it.
  * The ratio is rational (22050/16000 = 441/320), so the kernel is a polyphase table: one row per
  * output phase (160 for 8 and 24 kHz, 320 for 16 kHz), `2·HALF/cutoff` taps each. The cutoff
  * sits at 90 % of the lower Nyquist frequency, so downsampling to 8 kHz removes what would fold
