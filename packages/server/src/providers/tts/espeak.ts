@@ -3,9 +3,9 @@ import { promisify } from 'node:util';
 import { ProviderError } from '../../errors.js';
 import { Resampler22050 } from '../../pipeline/audio/resample-22050.js';
 import type { Clock } from '../../pipeline/clock.js';
-import { AsyncQueue } from '../async-queue.js';
 import type { Availability } from '../registry.js';
-import type { TtsChunk, TtsProvider, TtsStream, TtsStreamOptions } from './tts.js';
+import { SegmentedTtsSession } from './segmented-session.js';
+import type { TtsProvider, TtsStream, TtsStreamOptions } from './tts.js';
 import { WavStreamReader } from './wav-stream.js';
 
 const run = promisify(execFile);
@@ -83,13 +83,7 @@ export class EspeakTts implements TtsProvider {
   }
 }
 
-class EspeakSession implements TtsStream {
-  private readonly out = new AsyncQueue<TtsChunk>();
-  private readonly segments: string[] = [];
-  private pending = '';
-  private inputEnded = false;
-  private next = 0;
-  private working = false;
+class EspeakSession extends SegmentedTtsSession {
   private child: ChildProcess | null = null;
   private readonly signal: AbortSignal | undefined;
 
@@ -98,56 +92,18 @@ class EspeakSession implements TtsStream {
     private readonly streamOptions: TtsStreamOptions,
     private readonly voices: Promise<Set<string>>,
   ) {
+    super();
     this.signal = streamOptions.signal;
     if (this.signal?.aborted) this.abort();
     else this.signal?.addEventListener('abort', () => this.abort(), { once: true });
   }
 
-  pushText(text: string): void {
-    if (!this.inputEnded) this.pending += text;
+  /** Taken before the first await, so a virtual clock cannot move between flush and synthesis. */
+  protected override hold(): (() => void) | undefined {
+    return (this.options.clock as { hold?: () => () => void }).hold?.call(this.options.clock);
   }
 
-  flush(): void {
-    if (this.inputEnded) return;
-    this.segments.push(this.pending);
-    this.pending = '';
-    void this.work();
-  }
-
-  endInput(): void {
-    if (this.inputEnded) return;
-    if (this.pending.trim()) this.flush();
-    this.inputEnded = true;
-    void this.work();
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<TtsChunk> {
-    return this.out[Symbol.asyncIterator]();
-  }
-
-  /** Synthesises the segments in order, one process at a time. */
-  private async work(): Promise<void> {
-    if (this.working) return;
-    this.working = true;
-    // Taken before the first await, so a virtual clock cannot move between flush and synthesis.
-    const release = (this.options.clock as { hold?: () => () => void }).hold?.call(this.options.clock);
-    try {
-      while (this.next < this.segments.length && !this.out.closed) {
-        const segment = this.next++;
-        const text = this.segments[segment] as string;
-        if (text.trim()) await this.synthesise(segment, text);
-        this.out.push({ type: 'segment_end', segment, text });
-      }
-      if (this.inputEnded && this.next >= this.segments.length) this.out.end();
-    } catch (error) {
-      this.out.fail(error);
-    } finally {
-      this.working = false;
-      release?.();
-    }
-  }
-
-  private async synthesise(segment: number, text: string): Promise<void> {
+  protected async synthesise(segment: number, text: string): Promise<void> {
     const voice = espeakVoice(this.streamOptions.language, this.streamOptions.voice, await this.voices);
     const rate = this.streamOptions.sampleRate;
     const wpm = Math.round(Math.min(450, Math.max(80, this.options.wordsPerMinute ?? 165)));

@@ -1,9 +1,9 @@
 import { ProviderError } from '../../errors.js';
 import { Resampler, type SampleRate } from '../../pipeline/audio/resampler.js';
 import type { Clock } from '../../pipeline/clock.js';
-import { AsyncQueue } from '../async-queue.js';
 import { toProviderError } from '../errors.js';
 import { holdClock, type OpenAiEndpoint, openAiPost } from '../llm/openai-http.js';
+import { SegmentedTtsSession } from './segmented-session.js';
 import type { TtsChunk, TtsProvider, TtsStream, TtsStreamOptions } from './tts.js';
 
 const LABEL = 'openai.tts';
@@ -44,13 +44,7 @@ export class OpenAiTts implements TtsProvider {
   }
 }
 
-class OpenAiTtsSession implements TtsStream {
-  private readonly out = new AsyncQueue<TtsChunk>();
-  private readonly segments: string[] = [];
-  private pending = '';
-  private inputEnded = false;
-  private next = 0;
-  private working = false;
+class OpenAiTtsSession extends SegmentedTtsSession {
   private readonly controller = new AbortController();
   private readonly pcm: PcmChunker;
 
@@ -58,6 +52,7 @@ class OpenAiTtsSession implements TtsStream {
     private readonly options: OpenAiTtsOptions,
     private readonly streamOptions: TtsStreamOptions,
   ) {
+    super();
     const rate = streamOptions.sampleRate;
     if (rate !== 24000 && rate !== 16000 && rate !== 8000)
       throw new ProviderError({ provider: LABEL, retryable: false, message: `${LABEL}: cannot produce ${rate} Hz` });
@@ -67,48 +62,16 @@ class OpenAiTtsSession implements TtsStream {
     else signal?.addEventListener('abort', () => this.abort(), { once: true });
   }
 
-  pushText(text: string): void {
-    if (!this.inputEnded) this.pending += text;
+  /** OpenAI bills the input's characters. */
+  protected override segmentEnd(segment: number, text: string, spoken: string): TtsChunk {
+    return { type: 'segment_end', segment, text, characters: spoken.length };
   }
 
-  flush(): void {
-    if (this.inputEnded) return;
-    this.segments.push(this.pending);
-    this.pending = '';
-    void this.work();
+  protected override failure(error: unknown): unknown {
+    return this.controller.signal.aborted ? undefined : toProviderError(LABEL, error);
   }
 
-  endInput(): void {
-    if (this.inputEnded) return;
-    if (this.pending.trim()) this.flush();
-    this.inputEnded = true;
-    void this.work();
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<TtsChunk> {
-    return this.out[Symbol.asyncIterator]();
-  }
-
-  private async work(): Promise<void> {
-    if (this.working) return;
-    this.working = true;
-    try {
-      while (this.next < this.segments.length && !this.out.closed) {
-        const segment = this.next++;
-        const text = this.segments[segment] as string;
-        const spoken = text.trim();
-        if (spoken) await this.synthesise(segment, spoken);
-        this.out.push({ type: 'segment_end', segment, text, characters: spoken.length });
-      }
-      if (this.inputEnded && this.next >= this.segments.length) this.out.end();
-    } catch (error) {
-      if (!this.controller.signal.aborted) this.out.fail(toProviderError(LABEL, error));
-    } finally {
-      this.working = false;
-    }
-  }
-
-  private async synthesise(segment: number, input: string): Promise<void> {
+  protected async synthesise(segment: number, input: string): Promise<void> {
     const extra = this.streamOptions.options ?? {};
     const body: Record<string, unknown> = {
       model: this.streamOptions.model ?? this.options.model ?? 'gpt-4o-mini-tts',
