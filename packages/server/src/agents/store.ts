@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { isoText, toIso } from '../db/iso-time.js';
 import { QueryTemplate } from '../db/query-template.js';
 import type { AgentRow, DB } from '../db/schema.js';
+import { softDelete } from '../db/soft-delete.js';
 import { newId } from '../ids.js';
 import { type AgentConfig, MASK } from './schema.js';
 
@@ -196,15 +197,8 @@ export async function replaceAgent(
     .executeTakeFirst();
 }
 
-export async function deleteAgent(db: Kysely<DB>, tenantId: string, id: string): Promise<boolean> {
-  const result = await db
-    .updateTable('agents')
-    .set({ deleted_at: new Date(), is_active: false })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+export function deleteAgent(db: Kysely<DB>, tenantId: string, id: string): Promise<boolean> {
+  return softDelete(db, 'agents', { tenantId, id }, { is_active: false });
 }
 
 /**

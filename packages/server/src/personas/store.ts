@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { isoText, toIso } from '../db/iso-time.js';
 import type { DB, PersonaRow } from '../db/schema.js';
+import { softDelete } from '../db/soft-delete.js';
 import { newId } from '../ids.js';
 import type { PersonaInput } from './schema.js';
 
@@ -104,13 +105,6 @@ export async function replacePersona(
     .executeTakeFirst();
 }
 
-export async function deletePersona(db: Kysely<DB>, tenantId: string, id: string): Promise<boolean> {
-  const result = await db
-    .updateTable('personas')
-    .set({ deleted_at: new Date() })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+export function deletePersona(db: Kysely<DB>, tenantId: string, id: string): Promise<boolean> {
+  return softDelete(db, 'personas', { tenantId, id });
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { isoText, toIso } from '../db/iso-time.js';
 import type { DB, PlaybookRow } from '../db/schema.js';
+import { softDelete } from '../db/soft-delete.js';
 import { newId } from '../ids.js';
 import { findBuiltin } from './builtin.js';
 import type { PlaybookInput } from './schema.js';
@@ -175,13 +176,6 @@ export async function replacePlaybook(
     .executeTakeFirst();
 }
 
-export async function deletePlaybook(db: Kysely<DB>, tenantId: string, id: string): Promise<boolean> {
-  const result = await db
-    .updateTable('playbooks')
-    .set({ deleted_at: new Date() })
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+export function deletePlaybook(db: Kysely<DB>, tenantId: string, id: string): Promise<boolean> {
+  return softDelete(db, 'playbooks', { tenantId, id });
 }
