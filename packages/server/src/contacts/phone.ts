@@ -7,7 +7,8 @@ import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from
  * carrier at dial time; it costs ~10 µs a number, well inside an import's budget.
  */
 
-export type NormalisedPhone = { ok: true; e164: string } | { ok: false; reason: string };
+/** `country` is the number's region, or `ZZ` (CLDR's "unknown region") for one of no country, such as +800. */
+export type NormalisedPhone = { ok: true; e164: string; country: string } | { ok: false; reason: string };
 
 /** Longest input considered: E.164 has at most 15 digits; this leaves room for spaces, dashes, `ext.`. */
 const MAX_INPUT = 64;
@@ -32,7 +33,7 @@ export function normalisePhone(input: string, defaultRegion: string): Normalised
     const where = parsed.country ? ` for ${parsed.country}` : '';
     return { ok: false, reason: `'${text}' is not a valid phone number${where}` };
   }
-  return { ok: true, e164: parsed.number };
+  return { ok: true, e164: parsed.number, country: parsed.country ?? 'ZZ' };
 }
 
 /** The tenant's default region (`settings.default_region`, default US) as libphonenumber wants it. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { SandboxNumberCarrier } from '../../carriers/sandbox/numbers.js';
+import { normalisePhone, tenantRegion } from '../../contacts/phone.js';
 import { HttpError, notFound } from '../../errors.js';
 import { NumberCarrierRegistry, throughCarrier } from '../../phone-numbers/carrier-registry.js';
-import { parseNumber } from '../../phone-numbers/e164.js';
 import {
   deletePhoneNumber,
   findPhoneNumber,
@@ -188,8 +188,7 @@ export function registerPhoneNumberRoutes(app: App, ctx: ApiContext): void {
     },
     handler: async (request, reply) => {
       const { tenant, tenantId, livemode } = scopeOf(request.auth);
-      const region = String((tenant.settings as { default_region?: string }).default_region ?? 'US');
-      const parsed = parseNumber(request.body.phone_number, region);
+      const parsed = normalisePhone(request.body.phone_number, tenantRegion(tenant.settings));
       if (!parsed.ok) {
         throw new HttpError(400, 'validation_error', `Invalid request body: phone_number: ${parsed.reason}.`, {
           errors: [{ path: 'phone_number', message: parsed.reason }],

@@ -184,11 +184,11 @@ describe.each(testBackends())('phone numbers API: caller-ID verification on %s',
   it('refuses malformed input with 400 at the field and consumes no attempt', async () => {
     const bad = await verify('not a number');
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().errors).toEqual([
-      { path: 'phone_number', message: expect.stringContaining('not a valid phone number') },
-    ]);
+    expect(bad.json().errors).toEqual([{ path: 'phone_number', message: "'not a number' is not a phone number" }]);
     const invalid = await verify('+1 555 555 5555');
-    expect(invalid.json().errors[0].path).toBe('phone_number');
+    expect(invalid.json().errors).toEqual([
+      { path: 'phone_number', message: "'+1 555 555 5555' is not a valid phone number" },
+    ]);
     const missing = await request({ method: 'POST', url: '/v1/phone-numbers/verify', payload: {} });
     expect(missing.json().errors[0].path).toBe('phone_number');
 
